@@ -1,0 +1,5 @@
+"""Allow ``python -m codetrainer``."""
+
+from codetrainer.cli import main
+
+raise SystemExit(main())

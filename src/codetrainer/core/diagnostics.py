@@ -1,0 +1,58 @@
+"""Problems found in a file, reported as ``PATH:LINE:COL: severity: message``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+__all__ = ["CodetrainerError", "Diagnostic", "Severity", "count_errors", "sort_diagnostics"]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, located in a file (1-based line and column)."""
+
+    path: str
+    """The file, as the user named it."""
+    line: int
+    """1-based line; 0 when the problem concerns the whole file."""
+    col: int
+    """1-based column."""
+    severity: Severity
+    message: str
+    """What is wrong and what to do about it."""
+    rule: str = ""
+    """A short stable identifier (``yaml-duplicate-key``) for tools and tests."""
+
+    def format(self) -> str:
+        """The classic compiler shape editors can jump to."""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class CodetrainerError(Exception):
+    """The project's own error: carries one or more located diagnostics."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics: list[Diagnostic] = list(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics) or "error")
+
+
+def count_errors(diagnostics: Iterable[Diagnostic]) -> int:
+    return sum(1 for d in diagnostics if d.is_error)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """File order: by path, then line, then column; errors before warnings on a tie."""
+    return sorted(
+        diagnostics, key=lambda d: (d.path, d.line, d.col, d.severity != "error", d.message)
+    )

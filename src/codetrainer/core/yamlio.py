@@ -1,0 +1,449 @@
+"""Strict YAML loading for packs, code sets and answers files.
+
+The rules (see ``pack-format.md``):
+
+* every scalar is a string (``99213``, ``00100``, ``NO`` and ``2024-01-05`` stay exactly
+  as typed); a plain empty value (``key:``) is ``None``;
+* no anchors or aliases, no tags beyond the plain core ones, no duplicate keys, no
+  complex keys, one document per file;
+* UTF-8 only, no control characters other than newline and tab (CRLF line ends are
+  accepted), a size cap (1 MiB unless raised) and a nesting cap;
+* every problem becomes a :class:`~codetrainer.core.diagnostics.CodetrainerError` with
+  ``PATH:LINE:COL``; no PyYAML exception escapes.
+
+The document is read as an event stream (libyaml's C parser when present) and built
+into plain ``dict``/``list``/``str`` values, recording where every key and value starts
+so that schema errors can point at the exact spot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from codetrainer.core.diagnostics import CodetrainerError, Diagnostic
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_DEPTH",
+    "Mark",
+    "YamlDocument",
+    "YamlPath",
+    "load_yaml_file",
+    "load_yaml_text",
+]
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+DEFAULT_MAX_DEPTH = 32
+
+YamlPath = tuple[str | int, ...]
+"""Where a value sits: mapping keys and sequence indexes from the root."""
+
+try:  # libyaml's parser is several times faster; PyYAML's pure parser is the fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "!",
+}
+# C0 controls except TAB and LF, DEL, C1 controls; also U+2028/2029 which YAML
+# treats as line breaks and editors do not show.
+_BAD_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """1-based position of a key (or item) and of its value."""
+
+    line: int
+    col: int
+    value_line: int
+    value_col: int
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    """A loaded document: plain data plus the position of everything in it."""
+
+    path: str
+    data: Any
+    marks: dict[YamlPath, Mark] = field(default_factory=dict)
+
+    def locate(self, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
+        """Line and column for ``path``, or for its nearest existing ancestor."""
+        probe = tuple(path)
+        while probe:
+            mark = self.marks.get(probe)
+            if mark is not None:
+                if at_key:
+                    return mark.line, mark.col
+                return mark.value_line, mark.value_col
+            probe = probe[:-1]
+            at_key = True
+        root = self.marks.get(())
+        return (root.value_line, root.value_col) if root else (1, 1)
+
+    def diagnostic(
+        self,
+        path: YamlPath,
+        message: str,
+        *,
+        severity: str = "error",
+        rule: str = "",
+        at_key: bool = False,
+    ) -> Diagnostic:
+        line, col = self.locate(path, at_key=at_key)
+        sev = "warning" if severity == "warning" else "error"
+        return Diagnostic(self.path, line, col, sev, message, rule)
+
+
+def load_yaml_file(
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    display_path: str | None = None,
+) -> YamlDocument:
+    """Read and strictly parse one YAML file; raise CodetrainerError on any problem."""
+    shown = display_path if display_path is not None else str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise CodetrainerError(
+                [
+                    Diagnostic(
+                        shown,
+                        1,
+                        1,
+                        "error",
+                        f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; split it "
+                        "into smaller packs or raise the limit with --max-bytes",
+                        "yaml-too-large",
+                    )
+                ]
+            )
+        raw = p.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise CodetrainerError(
+            [Diagnostic(shown, 0, 0, "error", f"cannot read the file: {reason}", "io")]
+        ) from None
+    return load_yaml_bytes(raw, path=shown, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def load_yaml_text(
+    text: str,
+    *,
+    path: str = "<text>",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> YamlDocument:
+    """Parse YAML given as a string (already decoded)."""
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates
+        raise CodetrainerError(
+            [Diagnostic(path, 1, 1, "error", f"text is not valid Unicode: {exc.reason}", "utf8")]
+        ) from None
+    return load_yaml_bytes(raw, path=path, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def load_yaml_bytes(
+    raw: bytes,
+    *,
+    path: str = "<bytes>",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> YamlDocument:
+    """Decode and parse; every failure is a CodetrainerError with a location."""
+    if len(raw) > max_bytes:
+        raise CodetrainerError(
+            [
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    "error",
+                    f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit; split it "
+                    "into smaller packs or raise the limit with --max-bytes",
+                    "yaml-too-large",
+                )
+            ]
+        )
+    text = _decode(raw, path)
+    _check_controls(text, path)
+    builder = _Builder(path, max_depth)
+    try:
+        return builder.build(text)
+    except CodetrainerError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise CodetrainerError(
+            [
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    "error",
+                    f"YAML syntax error: {problem}; check indentation, colons and quotes here",
+                    "yaml-syntax",
+                )
+            ]
+        ) from None
+    except (
+        yaml.YAMLError,
+        ValueError,
+        TypeError,
+        RecursionError,
+        MemoryError,
+        AttributeError,
+    ) as exc:
+        raise CodetrainerError(
+            [
+                Diagnostic(
+                    path,
+                    builder.line,
+                    builder.col,
+                    "error",
+                    f"cannot parse the YAML ({exc.__class__.__name__}): "
+                    f"{_short(str(exc))}; simplify the file around here",
+                    "yaml-syntax",
+                )
+            ]
+        ) from None
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _decode(raw: bytes, path: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 2 and b"\x00" in raw[:4]):
+        raise CodetrainerError(
+            [Diagnostic(path, 1, 1, "error", "file is UTF-16/32; save it as UTF-8", "utf8")]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise CodetrainerError(
+            [
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    "error",
+                    f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+                    "utf8",
+                )
+            ]
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n")
+
+
+def _check_controls(text: str, path: str) -> None:
+    problems: list[Diagnostic] = []
+    for match in _BAD_CONTROL.finditer(text):
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        problems.append(
+            Diagnostic(
+                path,
+                line,
+                col,
+                "error",
+                f"control character U+{ord(match.group()):04X} is not allowed; delete it "
+                "(only newline and tab may appear)",
+                "yaml-control-char",
+            )
+        )
+        if len(problems) >= 20:
+            break
+    if problems:
+        raise CodetrainerError(problems)
+
+
+class _Builder:
+    """Turns the parser's events into plain data with marks, enforcing the rules."""
+
+    def __init__(self, path: str, max_depth: int) -> None:
+        self.path = path
+        self.max_depth = max_depth
+        self.marks: dict[YamlPath, Mark] = {}
+        self.problems: list[Diagnostic] = []
+        self.line = 1
+        self.col = 1
+
+    def _err(self, mark: Any, message: str, rule: str) -> None:
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        self.problems.append(Diagnostic(self.path, line, col, "error", message, rule))
+
+    def build(self, text: str) -> YamlDocument:
+        loader = _Loader(text)
+        try:
+            return self._run(loader)
+        finally:
+            loader.dispose()
+
+    def _next(self, loader: Any) -> Any:
+        event = loader.get_event()
+        mark = getattr(event, "start_mark", None)
+        if mark is not None:
+            self.line, self.col = mark.line + 1, mark.column + 1
+        return event
+
+    def _run(self, loader: Any) -> YamlDocument:
+        event = self._next(loader)  # StreamStart
+        event = self._next(loader)
+        if isinstance(event, yaml.StreamEndEvent):
+            raise CodetrainerError(
+                [
+                    Diagnostic(
+                        self.path,
+                        1,
+                        1,
+                        "error",
+                        "file is empty; a pack starts with 'pack:' and 'cases:'",
+                        "yaml-empty",
+                    )
+                ]
+            )
+        # DocumentStart
+        data = self._node(loader, (), 0, None)
+        self._next(loader)  # DocumentEnd
+        event = self._next(loader)
+        if not isinstance(event, yaml.StreamEndEvent):
+            self._err(
+                event.start_mark,
+                "a second YAML document ('---') is not allowed; keep one pack per file",
+                "yaml-multiple-documents",
+            )
+        if self.problems:
+            raise CodetrainerError(self.problems)
+        return YamlDocument(self.path, data, self.marks)
+
+    def _check_node(self, event: Any) -> None:
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._err(
+                event.start_mark,
+                f"anchor '&{anchor}' is not allowed; write the value out in full",
+                "yaml-anchor",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in _PLAIN_TAGS:
+            self._err(
+                event.start_mark,
+                f"tag '{tag}' is not allowed; remove it (every value is read as text)",
+                "yaml-tag",
+            )
+
+    def _node(self, loader: Any, path: YamlPath, depth: int, key_mark: Any) -> Any:
+        event = self._next(loader)
+        if key_mark is None:
+            key_mark = event.start_mark
+        self.marks[path] = Mark(
+            key_mark.line + 1,
+            key_mark.column + 1,
+            event.start_mark.line + 1,
+            event.start_mark.column + 1,
+        )
+        if isinstance(event, yaml.AliasEvent):
+            self._err(
+                event.start_mark,
+                f"alias '*{event.anchor}' is not allowed; write the value out in full",
+                "yaml-alias",
+            )
+            return None
+        self._check_node(event)
+        if isinstance(event, yaml.ScalarEvent):
+            value: str = event.value
+            if value == "" and not event.style and event.tag is None:
+                return None
+            return value
+        if depth >= self.max_depth:
+            raise CodetrainerError(
+                [
+                    Diagnostic(
+                        self.path,
+                        event.start_mark.line + 1,
+                        event.start_mark.column + 1,
+                        "error",
+                        f"nesting is deeper than {self.max_depth} levels; flatten the structure",
+                        "yaml-too-deep",
+                    )
+                ]
+            )
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            while not loader.check_event(yaml.SequenceEndEvent):
+                items.append(self._node(loader, (*path, len(items)), depth + 1, None))
+            self._next(loader)
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            first_seen: dict[str, Any] = {}
+            while not loader.check_event(yaml.MappingEndEvent):
+                key_event = self._next(loader)
+                if not isinstance(key_event, yaml.ScalarEvent):
+                    self._err(
+                        key_event.start_mark,
+                        "a key must be plain text; complex keys ('? ...', lists or mappings "
+                        "as keys) are not allowed",
+                        "yaml-complex-key",
+                    )
+                    self._skip(loader, key_event)
+                    self._skip(loader, self._next(loader))
+                    continue
+                self._check_node(key_event)
+                key = key_event.value
+                if key in first_seen:
+                    first = first_seen[key]
+                    self._err(
+                        key_event.start_mark,
+                        f"duplicate key '{key}' (first defined at line {first.line + 1}); "
+                        "remove or rename one of them",
+                        "yaml-duplicate-key",
+                    )
+                    self._node(loader, (*path, f"\0dup{len(self.problems)}"), depth + 1, None)
+                    continue
+                first_seen[key] = key_event.start_mark
+                mapping[key] = self._node(loader, (*path, key), depth + 1, key_event.start_mark)
+            self._next(loader)
+            return mapping
+        raise CodetrainerError(  # pragma: no cover - the parser never yields this
+            [
+                Diagnostic(
+                    self.path, self.line, self.col, "error", "unexpected YAML structure", "yaml"
+                )
+            ]
+        )
+
+    def _skip(self, loader: Any, event: Any) -> None:
+        """Consume the rest of a node whose start event was already read."""
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            level = 1
+            while level:
+                inner = self._next(loader)
+                if isinstance(inner, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                    level += 1
+                elif isinstance(inner, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                    level -= 1
