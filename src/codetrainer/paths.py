@@ -2,7 +2,7 @@
 
 ``CODETRAINER_HOME`` overrides everything (tests and portable installs use it):
 ``$CODETRAINER_HOME/data``, ``/cache`` and ``/config``. Otherwise the per-OS
-folders from platformdirs are used.
+folders from platformdirs are used. ``CODETRAINER_CACHE`` moves just the cache.
 """
 
 from __future__ import annotations
@@ -38,7 +38,14 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Folder for compiled caches that can always be rebuilt."""
+    """Folder for compiled caches that can always be rebuilt.
+
+    ``CODETRAINER_CACHE`` overrides it on its own (the test suite shares one compiled
+    reference across isolated homes).
+    """
+    override = os.environ.get("CODETRAINER_CACHE", "").strip()
+    if override:
+        return Path(override).expanduser()
     home = _home()
     if home is not None:
         return home / "cache"

@@ -20,10 +20,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     field_validator,
 )
 
-from codetrainer.core.codes import CodeFormatError, System, detect_system, normalize
+from codetrainer.core.codes import CodeFormatError, System, detect_system, normalize, try_normalize
 
 __all__ = [
     "AnswerEntry",
@@ -90,6 +91,9 @@ def _any_code(value: str) -> str:
     try:
         return normalize(value).code
     except CodeFormatError as exc:
+        modifier = try_normalize(value, System.MODIFIER)
+        if modifier is not None:  # a wrong modifier is a predictable mistake too
+            return modifier.code
         raise ValueError(f"code {exc}") from None
 
 
@@ -117,7 +121,18 @@ IcdCode = Annotated[str, AfterValidator(_icd)]
 ProcedureCode = Annotated[str, AfterValidator(_procedure)]
 ModifierCode = Annotated[str, AfterValidator(_modifier)]
 AnyCode = Annotated[str, AfterValidator(_any_code)]
-Pointer = Annotated[int, BeforeValidator(_pointer)]
+Pointer = Annotated[
+    int,
+    BeforeValidator(_pointer),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 12},
+                {"type": "string", "pattern": "^([1-9]|1[0-2]|[A-La-l])$"},
+            ]
+        }
+    ),
+]
 Slug = Annotated[str, AfterValidator(_slug)]
 Text = Annotated[str, BeforeValidator(_text), AfterValidator(_nonblank)]
 OptText = Annotated[str, BeforeValidator(_text)]
@@ -176,7 +191,7 @@ class AnswerKey(_Model):
 
 
 class Mistake(_Model):
-    """Targeted feedback for a predictable wrong code."""
+    """Targeted feedback for a predictable wrong code (or a wrong modifier, e.g. 59)."""
 
     code: AnyCode
     feedback: Text

@@ -394,22 +394,35 @@ def load_answers(
     if doc is None:
         return Loaded(shown, None, problems)
     answers, problems = _validate(doc, AnswersFile)
+    problems.extend(_check_answer_cases(doc))
     if answers is None:
         return Loaded(doc.path, None, problems, doc)
+    value = answers if count_errors(problems) == 0 else None
+    return Loaded(doc.path, value, problems, doc)
+
+
+def _check_answer_cases(doc: YamlDocument) -> list[Diagnostic]:
+    """One answer per case, checked on the raw data so schema errors hide nothing."""
+    out: list[Diagnostic] = []
+    entries = doc.data.get("answers") if isinstance(doc.data, dict) else None
+    if not isinstance(entries, list):
+        return out
     seen: dict[str, int] = {}
-    for i, entry in enumerate(answers.answers):
-        if entry.case in seen:
-            problems.append(
+    for i, entry in enumerate(entries):
+        case = entry.get("case") if isinstance(entry, dict) else None
+        if not isinstance(case, str):
+            continue
+        if case in seen:
+            out.append(
                 doc.diagnostic(
                     ("answers", i, "case"),
-                    f"case '{entry.case}' is answered twice (first as answer {seen[entry.case] + 1}); "
+                    f"case '{case}' is answered twice (first as answer {seen[case] + 1}); "
                     "keep one answer per case",
                     rule="answers-duplicate-case",
                 )
             )
-        seen.setdefault(entry.case, i)
-    value = answers if count_errors(problems) == 0 else None
-    return Loaded(doc.path, value, problems, doc)
+        seen.setdefault(case, i)
+    return out
 
 
 def load_file(

@@ -1,0 +1,72 @@
+"""The ``codetrainer`` command line.
+
+``codetrainer`` with no subcommand (or with pack paths) starts the trainer TUI; the
+subcommands are small, scriptable tools. Each subcommand lives in its own module under
+:mod:`codetrainer.commands` exposing ``register(subparsers)``; those modules import
+their heavy dependencies inside ``run`` so that ``--help``, ``--version`` and
+``validate`` never import Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from codetrainer import __version__
+
+__all__ = ["build_parser", "main"]
+
+# Module names under codetrainer.commands, in the order --help lists them.
+COMMAND_MODULES = ("run", "validate", "schema", "lookup", "grade", "codesets", "progress")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors, as the CLI contract asks."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="codetrainer",
+        description=(
+            "Practise medical coding: read a patient note, answer with ICD-10-CM, CPT and "
+            "HCPCS codes, modifiers, units and pointers, and get field-by-field feedback. "
+            "Run without a command to start the trainer."
+        ),
+        epilog="Run 'codetrainer COMMAND --help' for the options of one command.",
+    )
+    parser.add_argument("--version", action="version", version=f"codetrainer {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"codetrainer.commands.{name}")
+        except ModuleNotFoundError:  # a command still being built
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    known = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
+    # `codetrainer` and `codetrainer PACK.yaml ...` start the trainer.
+    if not args_list or (args_list[0] not in known and not args_list[0].startswith("-")):
+        args_list = ["run", *args_list]
+    args = parser.parse_args(args_list)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        result: int = handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,34 @@
+"""``codetrainer [run] [PACK ...]``: start the trainer TUI."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "run",
+        help="start the trainer (the default when no command is given)",
+        description="Start the trainer. Extra pack files or folders are loaded next to the "
+        "bundled packs and your own packs.",
+    )
+    p.add_argument("packs", nargs="*", metavar="PACK", help="extra pack files or folders")
+    p.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import sys
+
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        print(
+            "codetrainer: the trainer needs an interactive terminal; "
+            "see 'codetrainer --help' for the non-interactive commands",
+            file=sys.stderr,
+        )
+        return 2
+    from codetrainer.tui.app import run_app
+
+    return run_app(list(args.packs))

@@ -1,0 +1,86 @@
+"""``codetrainer schema pack|codeset|answers``: JSON Schema for editors.
+
+Point yaml-language-server at the output (``# yaml-language-server: $schema=pack.schema.json``
+at the top of a pack) and the editor completes keys and flags mistakes as you type.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+__all__ = ["json_schema", "register"]
+
+KINDS = ("pack", "codeset", "answers")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of packs, code sets or answers files",
+        description="Print a JSON Schema for editors (yaml-language-server) to check files.",
+    )
+    p.add_argument("kind", choices=KINDS, help="which file format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(handler=_run)
+
+
+def _loosen(node: Any) -> Any:
+    """YAML authors may write numbers and booleans bare or quoted: accept both.
+
+    The loader reads every scalar as text and the models convert it, so ``difficulty: 2``
+    and ``difficulty: "2"`` are the same to codetrainer; the schema says so too.
+    """
+    if isinstance(node, dict):
+        node = {k: _loosen(v) for k, v in node.items()}
+        kind = node.get("type")
+        if kind == "integer":
+            rest = {k: v for k, v in node.items() if k not in ("type", "minimum", "maximum")}
+            bounds = {k: node[k] for k in ("minimum", "maximum") if k in node}
+            return {
+                **rest,
+                "anyOf": [{"type": "integer", **bounds}, {"type": "string", "pattern": r"^\d+$"}],
+            }
+        if kind == "boolean":
+            rest = {k: v for k, v in node.items() if k != "type"}
+            return {
+                **rest,
+                "anyOf": [
+                    {"type": "boolean"},
+                    {"type": "string", "enum": ["true", "false", "yes", "no"]},
+                ],
+            }
+        return node
+    if isinstance(node, list):
+        return [_loosen(v) for v in node]
+    return node
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one file kind."""
+    from codetrainer.core.models import AnswersFile, CodeSet, Pack
+
+    model = {"pack": Pack, "codeset": CodeSet, "answers": AnswersFile}[kind]
+    schema: dict[str, Any] = _loosen(model.model_json_schema(mode="validation"))
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"codetrainer {kind} file"
+    return schema
+
+
+def _run(args: argparse.Namespace) -> int:
+    text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        from codetrainer.fileio import write_text_atomic
+
+        try:
+            write_text_atomic(args.output, text)
+        except OSError as exc:
+            print(
+                f"codetrainer schema: cannot write {args.output}: {exc.strerror}", file=sys.stderr
+            )
+            return 1
+        return 0
+    sys.stdout.write(text)
+    return 0
