@@ -4,7 +4,7 @@ Everything here is about the *shape* of a code; whether a code exists (and is bi
 is the reference's job (:mod:`codetrainer.core.reference`).
 
 * ICD-10-CM: letter, digit, then 1-5 alphanumerics; a dot after the third character
-  (``J02.9``, ``E11.621``, ``S52.521A``, ``W61.62XD``).
+  (``J02.9``, ``E11.621``, ``S52.521A``, ``W61.62XD``); since April 2026 also ``QA0.-``.
 * CPT: Category I five digits (``99213``, ``00100``), Category II four digits + ``F``,
   Category III four digits + ``T``.
 * HCPCS Level II: one letter + four digits (``A4253``).
@@ -94,7 +94,10 @@ class Normalized:
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e"}
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
 
-_ICD_RE = re.compile(r"^[A-Z][0-9][0-9A-Z]([0-9A-Z]{1,4})?$")
+# Letter, digit, then alphanumerics. April 2026 added the first categories with a letter
+# in second place (QA0-, genetic disorders): that prefix is allowed explicitly so that
+# words such as "DM2" or "HTN" are not mistaken for codes.
+_ICD_RE = re.compile(r"^([A-Z][0-9]|QA)[0-9A-Z]([0-9A-Z]{1,4})?$")
 _CPT_RE = re.compile(r"^(\d{5}|\d{4}[FT])$")
 _HCPCS_RE = re.compile(r"^[A-Z]\d{4}$")
 _MOD_RE = re.compile(r"^[0-9A-Z]{2}$")
