@@ -1,0 +1,147 @@
+"""``codetrainer export`` and ``codetrainer report``: hand progress in, read a class's.
+
+``export`` writes the student's attempts (CSV or JSON) to stdout or, atomically, to a
+file. ``report`` aggregates many students' exports into a class view. Exit status: 0
+fine, 1 an error (a file that could not be read is reported and skipped, and makes the
+status 1), 2 usage error. Never imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``export`` and ``report`` subcommands."""
+    p = subparsers.add_parser(
+        "export",
+        help="write your attempts to a CSV or JSON file for your instructor",
+        description=(
+            "Write every attempt in your progress file (answers, scores, error kinds, time) "
+            "as CSV or JSON. Without -o the export goes to standard output; with -o the file "
+            "is replaced atomically (never left half-written)."
+        ),
+    )
+    p.add_argument(
+        "--format",
+        choices=("csv", "json"),
+        default=None,
+        help="csv (default) or json; with -o FILE.json, json is the default",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "--student",
+        metavar="NAME",
+        default=None,
+        help="your name as the report should show it (default: the name saved in the "
+        "app, else the instructor sees the file name)",
+    )
+    p.set_defaults(handler=_export)
+
+    r = subparsers.add_parser(
+        "report",
+        help="aggregate many students' exports into a class report",
+        description=(
+            "Read students' export files (CSV or JSON; folders are searched for *.csv and "
+            "*.json) and show per-case difficulty, the most common error kinds and wrong "
+            "codes, and per-student totals. The student is named by the export, or by the "
+            "file name when the export has no name."
+        ),
+    )
+    r.add_argument("files", nargs="+", metavar="FILE", help="export files or folders")
+    fmt = r.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON output")
+    fmt.add_argument("--csv", action="store_true", help="CSV output (a 'section' column)")
+    r.add_argument(
+        "--top",
+        type=int,
+        default=None,
+        metavar="N",
+        help="rows per list: the table shows 10 by default, --json/--csv everything; 0 = all",
+    )
+    r.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    r.set_defaults(handler=_report)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from codetrainer.core.report import atomic_write_text, format_export
+    from codetrainer.core.store import Store, StoreError, default_store_path
+
+    fmt = args.format
+    if fmt is None:
+        fmt = "json" if args.output and args.output.lower().endswith(".json") else "csv"
+    path = default_store_path()
+    attempts = []
+    student = args.student
+    if path.exists():
+        try:
+            with Store(path) as store:
+                for notice in store.notices:
+                    print(f"codetrainer: {notice.message}", file=sys.stderr)
+                attempts = store.attempts()
+                if student is None:
+                    student = store.get_meta("student")
+        except StoreError as exc:
+            print(f"codetrainer: error: {exc}", file=sys.stderr)
+            return 1
+    text = format_export(attempts, fmt, student=student or "")
+    if not args.output:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    try:
+        atomic_write_text(Path(args.output), text)
+    except OSError as exc:
+        print(
+            f"codetrainer: error: cannot write {args.output}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"wrote {len(attempts)} attempts to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from codetrainer.core.report import (
+        atomic_write_text,
+        load_report,
+        render_table,
+        report_to_csv,
+        report_to_json,
+    )
+
+    if args.top is not None and args.top < 0:
+        print("codetrainer report: error: --top must be 0 or more", file=sys.stderr)
+        return 2
+    table = not (args.json or args.csv)
+    top = (10 if table else None) if args.top is None else (args.top or None)
+    report = load_report([Path(f) for f in args.files], top=None if table else top)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.files == 0:
+        print("codetrainer report: error: no export could be read", file=sys.stderr)
+        return 1
+    if args.json:
+        text = report_to_json(report)
+    elif args.csv:
+        text = report_to_csv(report)
+    else:
+        text = render_table(report, top=top or 1_000_000)
+    if args.output:
+        try:
+            atomic_write_text(Path(args.output), text)
+        except OSError as exc:
+            print(
+                f"codetrainer: error: cannot write {args.output}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return 1
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return 1 if report.problems else 0

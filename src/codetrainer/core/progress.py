@@ -1,0 +1,460 @@
+"""Statistics for the stats screen: pure functions from attempts to plain dataclasses.
+
+Nothing here reads the clock or the store by itself: pass the attempts
+(``store.attempts()``), the day to count as *today* and the time zone that decides where
+a day begins (the learner's local zone by default). Scores are 0-100; an *accuracy* is a
+mean score, or for code systems the points earned out of the points possible.
+
+``compute_stats`` bundles everything the stats screen shows; the single functions are
+there for other screens (the home screen's streak and daily goal, the exam summary's
+weakest areas).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from codetrainer.core.store import SOLVED_SCORE, Attempt, parse_utc
+
+__all__ = [
+    "DEFAULT_GOAL_MINUTES",
+    "MAX_COUNTED_SECONDS",
+    "SYSTEM_ORDER",
+    "CaseTime",
+    "DailyGoal",
+    "DayStat",
+    "GroupStat",
+    "KindStat",
+    "Stats",
+    "Streak",
+    "TimeSummary",
+    "WeakArea",
+    "accuracy_by_mode",
+    "accuracy_by_pack",
+    "accuracy_by_system",
+    "accuracy_by_tag",
+    "accuracy_over_time",
+    "compute_stats",
+    "daily_goal",
+    "error_kinds",
+    "local_day",
+    "streak",
+    "time_per_case",
+    "weakest_areas",
+]
+
+DEFAULT_GOAL_MINUTES = 10.0
+"""The daily practice goal unless the learner sets another."""
+
+MAX_COUNTED_SECONDS = 1800.0
+"""Time on one attempt counted at most this much (a case left open over lunch)."""
+
+SYSTEM_ORDER = ("ICD-10-CM", "CPT", "HCPCS", "MODIFIER", "units", "pointers", "query")
+"""The order the code systems (and claim details) are listed in."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayStat:
+    """One day of the "accuracy over time" chart."""
+
+    day: date
+    attempts: int
+    mean_score: float | None
+    """``None`` on a day without attempts."""
+    minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStat:
+    """Accuracy of one group (a code system, a tag, a pack, a mode)."""
+
+    key: str
+    attempts: int
+    accuracy: float
+    """0-100."""
+    earned: float = 0.0
+    """Code systems only: points earned ..."""
+    possible: float = 0.0
+    """... out of points possible."""
+
+
+@dataclass(frozen=True, slots=True)
+class KindStat:
+    """How often one error kind shows up."""
+
+    kind: str
+    count: int
+    """Occurrences (one attempt can show a kind more than once)."""
+    attempts: int
+    """Attempts that showed it."""
+    share: float
+    """Percentage of all attempts that showed it."""
+    last_seen: str
+    """UTC ISO-8601 of the latest attempt that showed it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Streak:
+    """Consecutive days with practice."""
+
+    current: int
+    """Days in a row up to today (or up to yesterday, when today has no practice yet)."""
+    longest: int
+    practised_today: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DailyGoal:
+    """Today's minutes against the goal."""
+
+    goal_minutes: float
+    minutes_today: float
+    met: bool
+
+    @property
+    def progress(self) -> float:
+        """0.0-1.0, for a progress bar."""
+        if self.goal_minutes <= 0:
+            return 1.0
+        return min(1.0, self.minutes_today / self.goal_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseTime:
+    """Time spent on one case."""
+
+    pack_id: str
+    case_id: str
+    attempts: int
+    mean_seconds: float
+    median_seconds: float
+    last_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSummary:
+    """Time per case, overall and case by case (slowest first)."""
+
+    attempts: int
+    total_minutes: float
+    mean_seconds: float
+    median_seconds: float
+    per_case: tuple[CaseTime, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WeakArea:
+    """Something to work on: a tag or code system with a low accuracy, or a frequent kind."""
+
+    category: str
+    """``"system"``, ``"tag"`` or ``"kind"``."""
+    name: str
+    score: float | None
+    """Accuracy 0-100 (``None`` for kinds)."""
+    count: int
+    """Attempts in the group, or occurrences of the kind."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Everything the stats screen shows."""
+
+    attempts: int
+    mean_score: float | None
+    cases_tried: int
+    cases_solved: int
+    over_time: tuple[DayStat, ...]
+    by_system: tuple[GroupStat, ...]
+    by_kind: tuple[KindStat, ...]
+    by_tag: tuple[GroupStat, ...]
+    by_pack: tuple[GroupStat, ...]
+    by_mode: tuple[GroupStat, ...]
+    streak: Streak
+    goal: DailyGoal
+    time: TimeSummary
+    weakest: tuple[WeakArea, ...]
+
+
+def local_day(attempt: Attempt, tz: tzinfo | None = None) -> date:
+    """The calendar day of an attempt in ``tz`` (``None``: the system's local zone)."""
+    moment: datetime = parse_utc(attempt.created_at)
+    return moment.astimezone(tz).date()
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _counted(seconds: float) -> float:
+    return min(max(0.0, seconds), MAX_COUNTED_SECONDS)
+
+
+def accuracy_over_time(
+    attempts: Iterable[Attempt],
+    *,
+    today: date,
+    days: int = 30,
+    tz: tzinfo | None = None,
+) -> tuple[DayStat, ...]:
+    """One :class:`DayStat` per day for the ``days`` days ending ``today`` (zero-filled)."""
+    listed = list(attempts)
+    return _over_time(listed, [local_day(a, tz) for a in listed], today, days)
+
+
+def _over_time(
+    attempts: Sequence[Attempt], day_of: Sequence[date], today: date, days: int
+) -> tuple[DayStat, ...]:
+    first = today - timedelta(days=days - 1)
+    scores: dict[date, list[float]] = defaultdict(list)
+    seconds: dict[date, float] = defaultdict(float)
+    for attempt, day in zip(attempts, day_of, strict=True):
+        if first <= day <= today:
+            scores[day].append(attempt.score)
+            seconds[day] += _counted(attempt.seconds)
+    out = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        values = scores.get(day, [])
+        out.append(
+            DayStat(
+                day=day,
+                attempts=len(values),
+                mean_score=_mean(values),
+                minutes=seconds.get(day, 0.0) / 60,
+            )
+        )
+    return tuple(out)
+
+
+def _system_rank(key: str) -> tuple[int, str]:
+    return (SYSTEM_ORDER.index(key) if key in SYSTEM_ORDER else len(SYSTEM_ORDER), key)
+
+
+def accuracy_by_system(attempts: Iterable[Attempt]) -> tuple[GroupStat, ...]:
+    """Points earned out of points possible per code system, in :data:`SYSTEM_ORDER`.
+
+    Extra codes cost points (negative earned), so a system's accuracy is floored at 0.
+    """
+    earned: dict[str, float] = defaultdict(float)
+    possible: dict[str, float] = defaultdict(float)
+    count: Counter[str] = Counter()
+    for attempt in attempts:
+        for key, (got, out_of) in attempt.systems.items():
+            earned[key] += got
+            possible[key] += out_of
+            count[key] += 1
+    return tuple(
+        GroupStat(
+            key=key,
+            attempts=count[key],
+            accuracy=max(0.0, 100.0 * earned[key] / possible[key]),
+            earned=earned[key],
+            possible=possible[key],
+        )
+        for key in sorted(count, key=_system_rank)
+        if possible[key] > 0
+    )
+
+
+def _group_mean(pairs: Iterable[tuple[str, float]]) -> tuple[GroupStat, ...]:
+    scores: dict[str, list[float]] = defaultdict(list)
+    for key, score in pairs:
+        scores[key].append(score)
+    return tuple(
+        GroupStat(key=key, attempts=len(values), accuracy=sum(values) / len(values))
+        for key, values in sorted(scores.items())
+    )
+
+
+def accuracy_by_tag(attempts: Iterable[Attempt]) -> tuple[GroupStat, ...]:
+    """Mean score of the attempts at cases carrying each tag (sorted by tag)."""
+    return _group_mean((tag, a.score) for a in attempts for tag in dict.fromkeys(a.tags))
+
+
+def accuracy_by_pack(attempts: Iterable[Attempt]) -> tuple[GroupStat, ...]:
+    """Mean score per pack."""
+    return _group_mean((a.pack_id, a.score) for a in attempts)
+
+
+def accuracy_by_mode(attempts: Iterable[Attempt]) -> tuple[GroupStat, ...]:
+    """Mean score per mode (practice, review, exam)."""
+    return _group_mean((a.mode, a.score) for a in attempts)
+
+
+def error_kinds(attempts: Sequence[Attempt]) -> tuple[KindStat, ...]:
+    """Error kinds, most frequent first."""
+    count: Counter[str] = Counter()
+    with_kind: Counter[str] = Counter()
+    last: dict[str, str] = {}
+    for attempt in attempts:
+        count.update(attempt.kinds)
+        for kind in set(attempt.kinds):
+            with_kind[kind] += 1
+            if attempt.created_at > last.get(kind, ""):
+                last[kind] = attempt.created_at
+    total = len(attempts)
+    return tuple(
+        KindStat(
+            kind=kind,
+            count=n,
+            attempts=with_kind[kind],
+            share=100.0 * with_kind[kind] / total if total else 0.0,
+            last_seen=last[kind],
+        )
+        for kind, n in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+
+
+def streak(attempts: Iterable[Attempt], *, today: date, tz: tzinfo | None = None) -> Streak:
+    """Days in a row with at least one attempt."""
+    return _streak({local_day(a, tz) for a in attempts}, today)
+
+
+def _streak(practised: set[date], today: date) -> Streak:
+    days = {d for d in practised if d <= today}
+    longest = 0
+    for day in days:
+        if day - timedelta(days=1) in days:
+            continue  # not the start of a run
+        length = 1
+        while day + timedelta(days=length) in days:
+            length += 1
+        longest = max(longest, length)
+    practised_today = today in days
+    current = 0
+    cursor = today if practised_today else today - timedelta(days=1)
+    while cursor in days:
+        current += 1
+        cursor -= timedelta(days=1)
+    return Streak(current=current, longest=longest, practised_today=practised_today)
+
+
+def daily_goal(
+    attempts: Iterable[Attempt],
+    *,
+    today: date,
+    goal_minutes: float = DEFAULT_GOAL_MINUTES,
+    tz: tzinfo | None = None,
+) -> DailyGoal:
+    """Minutes practised today (time on attempts) against ``goal_minutes``."""
+    listed = list(attempts)
+    return _goal(listed, [local_day(a, tz) for a in listed], today, goal_minutes)
+
+
+def _goal(
+    attempts: Sequence[Attempt], day_of: Sequence[date], today: date, goal_minutes: float
+) -> DailyGoal:
+    seconds = sum(
+        _counted(a.seconds) for a, day in zip(attempts, day_of, strict=True) if day == today
+    )
+    minutes = seconds / 60
+    return DailyGoal(goal_minutes=goal_minutes, minutes_today=minutes, met=minutes >= goal_minutes)
+
+
+def time_per_case(attempts: Sequence[Attempt]) -> TimeSummary:
+    """Seconds per attempt, overall and per case (slowest case first)."""
+    by_case: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for attempt in attempts:
+        by_case[(attempt.pack_id, attempt.case_id)].append(_counted(attempt.seconds))
+    everything = [s for values in by_case.values() for s in values]
+    per_case = sorted(
+        (
+            CaseTime(
+                pack_id=pack,
+                case_id=case,
+                attempts=len(values),
+                mean_seconds=sum(values) / len(values),
+                median_seconds=statistics.median(values),
+                last_seconds=values[-1],
+            )
+            for (pack, case), values in by_case.items()
+        ),
+        key=lambda c: (-c.mean_seconds, c.pack_id, c.case_id),
+    )
+    return TimeSummary(
+        attempts=len(everything),
+        total_minutes=sum(everything) / 60,
+        mean_seconds=sum(everything) / len(everything) if everything else 0.0,
+        median_seconds=statistics.median(everything) if everything else 0.0,
+        per_case=tuple(per_case),
+    )
+
+
+def weakest_areas(
+    attempts: Sequence[Attempt], *, limit: int = 3, below: float = SOLVED_SCORE
+) -> tuple[WeakArea, ...]:
+    """Up to ``limit`` code systems or tags with the lowest accuracy (under ``below``),
+    then up to ``limit`` of the most frequent error kinds."""
+    return _weakest(
+        accuracy_by_system(attempts),
+        accuracy_by_tag(attempts),
+        error_kinds(attempts),
+        limit=limit,
+        below=below,
+    )
+
+
+def _weakest(
+    by_system: Sequence[GroupStat],
+    by_tag: Sequence[GroupStat],
+    kinds: Sequence[KindStat],
+    *,
+    limit: int,
+    below: float,
+) -> tuple[WeakArea, ...]:
+    scored = [
+        WeakArea(category="system", name=g.key, score=g.accuracy, count=g.attempts)
+        for g in by_system
+    ] + [WeakArea(category="tag", name=g.key, score=g.accuracy, count=g.attempts) for g in by_tag]
+    low = sorted(
+        (w for w in scored if w.score is not None and w.score < below),
+        key=lambda w: (w.score, -w.count, w.category, w.name),
+    )[:limit]
+    top_kinds = [
+        WeakArea(category="kind", name=k.kind, score=None, count=k.count) for k in kinds[:limit]
+    ]
+    return tuple(low + top_kinds)
+
+
+def compute_stats(
+    attempts: Sequence[Attempt],
+    *,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+    days: int = 30,
+    goal_minutes: float = DEFAULT_GOAL_MINUTES,
+) -> Stats:
+    """Everything for the stats screen, from ``store.attempts()``.
+
+    ``today`` defaults to the current date in ``tz`` (the local zone when ``None``).
+    """
+    if today is None:
+        today = datetime.now(tz).date() if tz is not None else datetime.now().date()
+    best: dict[tuple[str, str], float] = {}
+    for attempt in attempts:
+        key = (attempt.pack_id, attempt.case_id)
+        best[key] = max(best.get(key, 0.0), attempt.score)
+    day_of = [local_day(a, tz) for a in attempts]  # parsed once, used three times
+    by_system = accuracy_by_system(attempts)
+    by_tag = accuracy_by_tag(attempts)
+    by_kind = error_kinds(attempts)
+    return Stats(
+        attempts=len(attempts),
+        mean_score=_mean([a.score for a in attempts]),
+        cases_tried=len(best),
+        cases_solved=sum(1 for score in best.values() if score >= SOLVED_SCORE),
+        over_time=_over_time(attempts, day_of, today, days),
+        by_system=by_system,
+        by_kind=by_kind,
+        by_tag=by_tag,
+        by_pack=accuracy_by_pack(attempts),
+        by_mode=accuracy_by_mode(attempts),
+        streak=_streak(set(day_of), today),
+        goal=_goal(attempts, day_of, today, goal_minutes),
+        time=time_per_case(attempts),
+        weakest=_weakest(by_system, by_tag, by_kind, limit=3, below=SOLVED_SCORE),
+    )

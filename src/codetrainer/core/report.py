@@ -1,0 +1,973 @@
+"""Student exports and the instructor's class report.
+
+A student runs ``codetrainer export`` and hands in the file (no server needed); the
+instructor runs ``codetrainer report FILES...`` over the whole class.
+
+**Export formats** (both carry every attempt, answers included):
+
+* CSV: one row per attempt, columns :data:`EXPORT_COLUMNS`. The student's name is in
+  the ``student`` column of every row (an export without attempts has no rows, so the
+  report names it after the file). ``kinds`` and ``wrong_codes`` are ``;``-separated;
+  ``tags``, ``systems`` and ``answer`` are JSON. Text cells that a spreadsheet would take
+  for a formula (starting ``=``, ``+``, ``-``, ``@``) get a leading ``'``, which the reader
+  removes again.
+* JSON: ``{"format": "codetrainer-export", "version": 1, "student": ..., "exported_at":
+  ..., "app": ..., "attempts": [Attempt.to_dict(), ...]}``, one attempt per line.
+
+The class report reads either kind (the student is taken from the export, or from the
+file name when the export has none) and aggregates: per-case difficulty, the most common
+error kinds and wrong codes, per-student totals. The same attempt handed in twice (two
+copies of one export) is counted once.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import chain
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from codetrainer import __version__
+from codetrainer.core.store import SOLVED_SCORE, Attempt, Store, format_utc, utc_now
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "CaseDifficulty",
+    "ClassReport",
+    "CountRow",
+    "ReportError",
+    "StudentExport",
+    "StudentTotal",
+    "atomic_write_text",
+    "build_report",
+    "export_attempts",
+    "format_export",
+    "load_report",
+    "read_export",
+    "render_table",
+    "report_to_csv",
+    "report_to_json",
+]
+
+EXPORT_FORMAT = "codetrainer-export"
+EXPORT_VERSION = 1
+EXPORT_COLUMNS = (
+    "student",
+    "attempt_id",
+    "created_at",
+    "pack_id",
+    "case_id",
+    "case_hash",
+    "mode",
+    "exam_id",
+    "score",
+    "hints_used",
+    "seconds",
+    "kinds",
+    "wrong_codes",
+    "tags",
+    "systems",
+    "answer",
+)
+_REQUIRED = ("pack_id", "case_id", "score")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ReportError(Exception):
+    """An export cannot be read; the message names the file and what is wrong."""
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def atomic_write_text(path: Path | str, text: str, *, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new, never half.
+
+    A temporary file in the same folder is written, flushed and fsynced, then moved over
+    ``path`` with :func:`os.replace`; the folder is fsynced too where the OS allows.
+    Raises OSError (the target is untouched then).
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            mode = target.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        try:
+            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:  # pragma: no cover - some filesystems refuse
+            return
+        try:
+            os.fsync(dir_fd)
+        except OSError:  # pragma: no cover
+            pass
+        finally:
+            os.close(dir_fd)
+
+
+def _safe_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) or text.startswith("'") else text
+
+
+def _unsafe_cell(text: str) -> str:
+    return text[1:] if text.startswith("'") else text
+
+
+def _json_cell(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def format_export(
+    attempts: Sequence[Attempt], fmt: str = "csv", *, student: str = "", exported_at: str = ""
+) -> str:
+    """The export text for ``attempts`` (``fmt`` ``"csv"`` or ``"json"``)."""
+    exported_at = exported_at or format_utc(utc_now())
+    if fmt == "json":
+        header = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "student": student,
+            "exported_at": exported_at,
+            "app": f"codetrainer {__version__}",
+        }
+        # One attempt per line: compact, yet readable and friendly to diff and grep.
+        head = json.dumps(header, ensure_ascii=False)[:-1]
+        lines = ",\n".join(_json_cell(a.to_dict()) for a in attempts)
+        return f'{head}, "attempts": [\n{lines}\n]}}\n' if lines else f'{head}, "attempts": []}}\n'
+    if fmt != "csv":
+        raise ValueError(f"unknown export format {fmt!r}: use csv or json")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    name = _safe_cell(student)
+    for a in attempts:
+        writer.writerow(
+            (
+                name,
+                "" if a.id is None else a.id,
+                a.created_at,
+                _safe_cell(a.pack_id),
+                _safe_cell(a.case_id),
+                _safe_cell(a.case_hash),
+                _safe_cell(a.mode),
+                _safe_cell(a.exam_id or ""),
+                repr(float(a.score)),
+                a.hints_used,
+                repr(float(a.seconds)),
+                _safe_cell(";".join(a.kinds)),
+                _safe_cell(";".join(a.wrong_codes)),
+                _json_cell(list(a.tags)),
+                _json_cell({k: [e, p] for k, (e, p) in a.systems.items()}),
+                _json_cell(a.answer),
+            )
+        )
+    return buffer.getvalue()
+
+
+def export_attempts(store: Store, fmt: str = "csv", *, student: str | None = None) -> str:
+    """Every attempt in ``store`` as export text.
+
+    ``student`` defaults to the name kept in the store (``store.get_meta("student")``).
+    """
+    name = student if student is not None else (store.get_meta("student") or "")
+    return format_export(store.attempts(), fmt, student=name)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StudentExport:
+    """One export file read back."""
+
+    student: str
+    attempts: tuple[Attempt, ...]
+    source: str
+    """The file it came from."""
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(p for p in (x.strip() for x in text.split(";")) if p)
+
+
+def _detect(path: Path, text: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".csv"):
+        return suffix[1:]
+    return "json" if text.lstrip().startswith("{") else "csv"
+
+
+def _read_text(path: Path) -> str:
+    try:
+        # bytes, not read_text: universal newlines would turn a "\r" inside a cell into "\n"
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"{path}: error: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise ReportError(f"{path}: error: cannot read it ({exc.strerror or exc})") from exc
+
+
+def _json_payload(path: Path, text: str) -> dict[str, Any]:
+    try:
+        payload = json.loads(text)
+    except ValueError as exc:
+        raise ReportError(f"{path}: error: not valid JSON ({exc})") from exc
+    if not isinstance(payload, dict) or payload.get("format") != EXPORT_FORMAT:
+        raise ReportError(
+            f'{path}: error: not a codetrainer export (no "format": "{EXPORT_FORMAT}")'
+        )
+    version = payload.get("version")
+    if not isinstance(version, int) or version > EXPORT_VERSION:
+        raise ReportError(
+            f"{path}: error: export version {version!r} is newer than this codetrainer "
+            f"understands ({EXPORT_VERSION}); update codetrainer"
+        )
+    if not isinstance(payload.get("attempts"), list):
+        raise ReportError(f'{path}: error: "attempts" must be a list')
+    return payload
+
+
+def _csv_header(path: Path, text: str) -> tuple[dict[str, int], Any]:
+    """The column index of an export's header and the reader positioned after it."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ReportError(f"{path}: error: the file is empty") from None
+    except csv.Error as exc:
+        raise ReportError(f"{path}:1: error: {exc}") from exc
+    index = {name.strip(): i for i, name in enumerate(header)}
+    missing = [c for c in _REQUIRED if c not in index]
+    if missing:
+        raise ReportError(
+            f"{path}:1: error: not a codetrainer export: missing column(s) {', '.join(missing)}"
+        )
+    return index, reader
+
+
+def _csv_rows(path: Path, text: str) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
+    index, reader = _csv_header(path, text)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for row in reader:
+                if row:
+                    yield reader.line_num, row
+        except csv.Error as exc:
+            raise ReportError(f"{path}:{reader.line_num}: error: {exc}") from exc
+
+    return index, rows()
+
+
+def read_export(path: Path | str) -> StudentExport:
+    """Read one export file (CSV or JSON) completely; raises :class:`ReportError`."""
+    source = Path(path)
+    text = _read_text(source)
+    if _detect(source, text) == "json":
+        payload = _json_payload(source, text)
+        attempts = []
+        for n, item in enumerate(payload["attempts"], start=1):
+            try:
+                attempts.append(Attempt.from_dict(item))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ReportError(f"{source}: error: attempt {n}: {exc!r}") from exc
+        student = str(payload.get("student") or "") or source.stem
+        return StudentExport(student=student, attempts=tuple(attempts), source=str(source))
+    index, rows = _csv_rows(source, text)
+    attempts = []
+    student = ""
+
+    def cell(row: list[str], name: str) -> str:
+        i = index.get(name)
+        return _unsafe_cell(row[i]) if i is not None and i < len(row) else ""
+
+    for line, row in rows:
+        try:
+            student = student or cell(row, "student")
+            raw_id = cell(row, "attempt_id")
+            attempts.append(
+                Attempt(
+                    pack_id=cell(row, "pack_id"),
+                    case_id=cell(row, "case_id"),
+                    case_hash=cell(row, "case_hash"),
+                    answer=json.loads(cell(row, "answer") or "{}"),
+                    score=float(cell(row, "score")),
+                    kinds=_split(cell(row, "kinds")),
+                    wrong_codes=_split(cell(row, "wrong_codes")),
+                    hints_used=int(cell(row, "hints_used") or 0),
+                    seconds=float(cell(row, "seconds") or 0),
+                    mode=cell(row, "mode") or "practice",
+                    created_at=cell(row, "created_at"),
+                    id=int(raw_id) if raw_id else None,
+                    exam_id=cell(row, "exam_id") or None,
+                    systems={
+                        str(k): (float(v[0]), float(v[1]))
+                        for k, v in json.loads(cell(row, "systems") or "{}").items()
+                    },
+                    tags=tuple(str(t) for t in json.loads(cell(row, "tags") or "[]")),
+                )
+            )
+        except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
+            raise ReportError(f"{source}:{line}: error: {exc}") from exc
+    return StudentExport(
+        student=student or source.stem, attempts=tuple(attempts), source=str(source)
+    )
+
+
+# A light row for the class report: no answers parsed, no dataclass per attempt.
+_Row = tuple[str, str, str, str, float, float, tuple[str, ...], tuple[str, ...]]
+# (created_at, attempt id, pack_id, case_id, score, seconds, kinds, wrong_codes)
+
+
+_JSON_FIELDS = itemgetter(
+    "created_at", "id", "pack_id", "case_id", "score", "seconds", "kinds", "wrong_codes"
+)
+
+
+def _fast_split(text: str) -> tuple[str, ...]:
+    """A ``;``-list cell; the careful path only for unusual cells (spaces, escapes)."""
+    parts = text.split(";")
+    if "" in parts or " " in text or text[0] == "'":
+        return _split(_unsafe_cell(text))
+    return tuple(parts)
+
+
+def _floats(cells: Sequence[Any], what: str, rows_from: int = 1) -> list[float]:
+    try:
+        return list(map(float, cells))
+    except (TypeError, ValueError):
+        for n, cell in enumerate(cells, start=rows_from):
+            try:
+                float(cell)
+            except (TypeError, ValueError):
+                raise ReportError(f"row {n}: {what} {cell!r} is not a number") from None
+        raise  # pragma: no cover - map failed, so one cell fails
+
+
+def _json_rows(path: Path, payload: dict[str, Any]) -> list[_Row]:
+    items = payload["attempts"]
+    try:
+        got = list(map(_JSON_FIELDS, items))
+    except (KeyError, TypeError):
+        got = None
+    if got is not None and got:
+        created, ids, packs, cases, scores, seconds, kinds, wrong = map(
+            list, zip(*got, strict=True)
+        )
+        if None in created:
+            created = ["" if c is None else c for c in created]
+        if None in seconds:
+            seconds = [0.0 if x is None else x for x in seconds]
+        try:
+            score_col = _floats(scores, "score")
+            seconds_col = _floats(seconds, "seconds")
+        except ReportError as exc:
+            raise ReportError(f"{path}: error: {exc}") from None
+        if (
+            set(map(type, chain(created, packs, cases))) <= {str}
+            and set(map(type, chain(kinds, wrong))) <= {list}
+            and set(map(type, chain.from_iterable(chain(kinds, wrong)))) <= {str}
+        ):
+            id_col = [("" if x is None else str(x)) for x in ids]
+            return list(
+                zip(
+                    created,
+                    id_col,
+                    packs,
+                    cases,
+                    score_col,
+                    seconds_col,
+                    map(tuple, kinds),
+                    map(tuple, wrong),
+                    strict=True,
+                )
+            )
+    # the careful path: odd or broken attempts, with the number of the attempt at fault
+    out: list[_Row] = []
+    for n, item in enumerate(items, start=1):
+        try:
+            raw_id = item.get("id")
+            row_kinds = item.get("kinds") or []
+            row_wrong = item.get("wrong_codes") or []
+            texts = (item.get("created_at") or "", item["pack_id"], item["case_id"])
+            if not all(isinstance(t, str) for t in texts):
+                raise TypeError("created_at, pack_id and case_id must be text")
+            if not (isinstance(row_kinds, list) and isinstance(row_wrong, list)) or not all(
+                isinstance(x, str) for x in chain(row_kinds, row_wrong)
+            ):
+                raise TypeError("kinds and wrong_codes must be lists of text")
+            out.append(
+                (
+                    texts[0],
+                    "" if raw_id is None else str(raw_id),
+                    texts[1],
+                    texts[2],
+                    float(item["score"]),
+                    float(item.get("seconds") or 0.0),
+                    tuple(row_kinds),
+                    tuple(row_wrong),
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ReportError(f"{path}: error: attempt {n}: {exc}") from exc
+    return out
+
+
+def _report_rows(path: Path) -> tuple[str, list[_Row]]:
+    """The student and light rows of one export (the report's fast path).
+
+    Work is done column by column (C-speed ``map``/``zip``) where the data allows; the
+    whole file is checked before any row is used, so a broken file is skipped whole.
+    """
+    text = _read_text(path)
+    if _detect(path, text) == "json":
+        payload = _json_payload(path, text)
+        rows = _json_rows(path, payload)
+        return str(payload.get("student") or "") or path.stem, rows
+    index, reader = _csv_header(path, text)
+    i_student = index.get("student", -1)
+    i_created = index.get("created_at", -1)
+    i_id = index.get("attempt_id", -1)
+    i_pack, i_case, i_score = index["pack_id"], index["case_id"], index["score"]
+    i_seconds = index.get("seconds", -1)
+    i_kinds = index.get("kinds", -1)
+    i_wrong = index.get("wrong_codes", -1)
+    width = max(index.values()) + 1
+    student = ""
+    out: list[_Row] = []
+    append = out.append
+    # One pass per row (measured faster here than transposing into columns).
+    columns = (i_created, i_id, i_pack, i_case, i_score, i_seconds, i_kinds, i_wrong)
+    try:
+        if min(columns) >= 0:  # every column there (our own exports): the quick loop
+            pick = itemgetter(*columns)
+            lists: dict[str, tuple[str, ...]] = {"": ()}  # the same lists come back often
+            for row in reader:
+                if len(row) < width:
+                    if not row:
+                        continue
+                    raise ValueError(f"{len(row)} cells, the header has {width}")
+                if not student and i_student >= 0:
+                    student = _unsafe_cell(row[i_student])
+                created, attempt_id, pack, case, score, seconds, kinds, wrong = pick(row)
+                k = lists.get(kinds)
+                if k is None:
+                    k = lists[kinds] = _fast_split(kinds)
+                w = lists.get(wrong)
+                if w is None:
+                    w = lists[wrong] = _fast_split(wrong)
+                append(
+                    (
+                        created,
+                        attempt_id,
+                        pack[1:] if pack[:1] == "'" else pack,
+                        case[1:] if case[:1] == "'" else case,
+                        float(score),
+                        float(seconds) if seconds else 0.0,
+                        k,
+                        w,
+                    )
+                )
+            return student or path.stem, out
+        for row in reader:
+            if len(row) < width:
+                if not row:
+                    continue
+                raise ValueError(f"{len(row)} cells, the header has {width}")
+            if not student and i_student >= 0:
+                student = _unsafe_cell(row[i_student])
+            pack = row[i_pack]
+            case = row[i_case]
+            seconds = row[i_seconds] if i_seconds >= 0 else ""
+            kinds = row[i_kinds] if i_kinds >= 0 else ""
+            wrong = row[i_wrong] if i_wrong >= 0 else ""
+            append(
+                (
+                    row[i_created] if i_created >= 0 else "",
+                    row[i_id] if i_id >= 0 else "",
+                    pack[1:] if pack[:1] == "'" else pack,
+                    case[1:] if case[:1] == "'" else case,
+                    float(row[i_score]),
+                    float(seconds) if seconds else 0.0,
+                    _fast_split(kinds) if kinds else (),
+                    _fast_split(wrong) if wrong else (),
+                )
+            )
+    except (ValueError, csv.Error) as exc:
+        raise ReportError(f"{path}:{reader.line_num}: error: {exc}") from exc
+    return student or path.stem, out
+
+
+# --- the class report ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDifficulty:
+    """How hard one case was for the class (hardest first in the report)."""
+
+    pack_id: str
+    case_id: str
+    attempts: int
+    students: int
+    mean_score: float
+    """Over all attempts."""
+    first_try_mean: float
+    """Mean of each student's first attempt."""
+    solved_share: float
+    """Percentage of the students who tried it that reached the solved score."""
+    mean_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    """An error kind or a wrong code and how often it came up."""
+
+    name: str
+    count: int
+    students: int
+    cases: tuple[str, ...] = ()
+    """Wrong codes: the cases (``pack/case``) where it was given most often (up to 3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StudentTotal:
+    """One student's totals."""
+
+    student: str
+    attempts: int
+    cases: int
+    solved: int
+    mean_score: float
+    minutes: float
+    last_active: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClassReport:
+    """The aggregated class view."""
+
+    files: int
+    students: int
+    attempts: int
+    cases: tuple[CaseDifficulty, ...]
+    kinds: tuple[CountRow, ...]
+    wrong_codes: tuple[CountRow, ...]
+    per_student: tuple[StudentTotal, ...]
+    duplicates: int = 0
+    """Attempts seen more than once (the same export handed in twice) and counted once."""
+    problems: tuple[str, ...] = field(default=())
+    """Files that could not be read (``PATH: error: ...``); the rest were aggregated."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+class _Acc:
+    """Aggregation state (plain dicts keyed by tuples, for speed)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, set[str]] = {}
+        self.duplicates = 0
+        self.files = 0
+        self.case_scores: dict[tuple[str, str], list[float]] = {}
+        # (pack, case) -> [count, score sum, seconds sum]
+        self.first: dict[tuple[str, str, str], tuple[str, float]] = {}
+        self.best: dict[tuple[str, str, str], float] = {}
+        self.kinds: Counter[str] = Counter()
+        self.kind_students: dict[str, set[str]] = defaultdict(set)
+        self.codes: Counter[str] = Counter()
+        self.code_students: dict[str, set[str]] = defaultdict(set)
+        self.code_cases: dict[str, Counter[str]] = defaultdict(Counter)
+        self.students: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        # student -> [attempts, score sum, seconds sum]
+        self.last: dict[str, str] = {}
+
+    def add(self, student: str, rows: Iterable[_Row]) -> None:
+        """Aggregate one file's rows (all of one student)."""
+        self.files += 1
+        # One tight loop over the rows with local state; merged into the totals once per
+        # file (a file holds one student). Measured faster than grouping with
+        # sort/groupby, whose per-group overhead outweighs the per-row savings.
+        seen = self.seen.setdefault(student, set())
+        groups: dict[tuple[str, str], list[Any]] = {}
+        kinds: list[str] = []
+        codes: list[str] = []
+        wrong_at: list[tuple[tuple[str, str], tuple[str, ...]]] = []
+        count = 0
+        total = 0.0
+        spent = 0.0
+        last = self.last.get(student, "")
+        for created, attempt_id, pack, case, score, seconds, row_kinds, wrong in rows:
+            if created:
+                key = f"{created}|{attempt_id}|{pack}|{case}"  # a new str: pins no parsed text
+                if key in seen:  # the same attempt handed in twice
+                    self.duplicates += 1
+                    continue
+                seen.add(key)
+                if created > last:
+                    last = created
+            where = (pack, case)
+            g = groups.get(where)
+            if g is None:
+                # count, score sum, seconds sum, first created, first score, best score
+                groups[where] = [1, score, seconds, created, score, score]
+            else:
+                g[0] += 1
+                g[1] += score
+                g[2] += seconds
+                if created < g[3]:
+                    g[3] = created
+                    g[4] = score
+                if score > g[5]:
+                    g[5] = score
+            if row_kinds:
+                kinds += row_kinds
+            if wrong:
+                codes += wrong
+                wrong_at.append((where, wrong))
+            count += 1
+            total += score
+            spent += seconds if 0.0 <= seconds <= 1800.0 else (0.0 if seconds < 0 else 1800.0)
+        cases = self.case_scores
+        for where, (n, score_sum, seconds_sum, created, first_score, best) in groups.items():
+            acc = cases.get(where)
+            if acc is None:
+                cases[where] = [float(n), score_sum, seconds_sum]
+            else:
+                acc[0] += n
+                acc[1] += score_sum
+                acc[2] += seconds_sum
+            sk = (student, where[0], where[1])
+            old = self.first.get(sk)
+            if old is None or created < old[0]:
+                self.first[sk] = (created, first_score)
+            if best > self.best.get(sk, -1.0):
+                self.best[sk] = best
+        kind_count = Counter(kinds)
+        self.kinds.update(kind_count)
+        for kind in kind_count:
+            self.kind_students[kind].add(student)
+        code_count = Counter(codes)
+        self.codes.update(code_count)
+        for code in code_count:
+            self.code_students[code].add(student)
+        code_cases = self.code_cases
+        for (pack, case), wrong in wrong_at:
+            label = f"{pack}/{case}"
+            for code in wrong:
+                code_cases[code][label] += 1
+        st = self.students[student]
+        st[0] += count
+        st[1] += total
+        st[2] += spent
+        if last:
+            self.last[student] = last
+
+    def result(self, top: int | None, problems: Sequence[str]) -> ClassReport:
+        firsts: dict[tuple[str, str], list[float]] = defaultdict(list)
+        for (_student, pack, case), (_created, score) in self.first.items():
+            firsts[(pack, case)].append(score)
+        solved: Counter[tuple[str, str]] = Counter()
+        per_student_cases: Counter[str] = Counter()
+        per_student_solved: Counter[str] = Counter()
+        for (student, pack, case), best in self.best.items():
+            per_student_cases[student] += 1
+            if best >= SOLVED_SCORE:
+                solved[(pack, case)] += 1
+                per_student_solved[student] += 1
+        cases = []
+        for (pack, case), (count, total, seconds) in self.case_scores.items():
+            first = firsts[(pack, case)]
+            cases.append(
+                CaseDifficulty(
+                    pack_id=pack,
+                    case_id=case,
+                    attempts=int(count),
+                    students=len(first),
+                    mean_score=total / count,
+                    first_try_mean=sum(first) / len(first),
+                    solved_share=100.0 * solved[(pack, case)] / len(first),
+                    mean_seconds=seconds / count,
+                )
+            )
+        cases.sort(key=lambda c: (c.mean_score, -c.attempts, c.pack_id, c.case_id))
+        kinds = [
+            CountRow(name=k, count=n, students=len(self.kind_students[k]))
+            for k, n in sorted(self.kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        codes = [
+            CountRow(
+                name=c,
+                count=n,
+                students=len(self.code_students[c]),
+                cases=tuple(name for name, _ in self.code_cases[c].most_common(3)),
+            )
+            for c, n in sorted(self.codes.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        students = sorted(
+            (
+                StudentTotal(
+                    student=s,
+                    attempts=int(v[0]),
+                    cases=per_student_cases[s],
+                    solved=per_student_solved[s],
+                    mean_score=v[1] / v[0] if v[0] else 0.0,
+                    minutes=v[2] / 60,
+                    last_active=self.last.get(s, ""),
+                )
+                for s, v in self.students.items()
+            ),
+            key=lambda t: t.student.casefold(),
+        )
+        if top is not None:
+            kinds, codes = kinds[:top], codes[:top]
+        return ClassReport(
+            files=self.files,
+            students=len(self.students),
+            attempts=sum(int(v[0]) for v in self.students.values()),
+            cases=tuple(cases),
+            kinds=tuple(kinds),
+            wrong_codes=tuple(codes),
+            per_student=tuple(students),
+            duplicates=self.duplicates,
+            problems=tuple(problems),
+        )
+
+
+def build_report(exports: Iterable[StudentExport], *, top: int | None = None) -> ClassReport:
+    """Aggregate exports already read (:func:`read_export`) into a class report."""
+    acc = _Acc()
+    for export in exports:
+        acc.add(
+            export.student,
+            (
+                (
+                    a.created_at,
+                    "" if a.id is None else str(a.id),
+                    a.pack_id,
+                    a.case_id,
+                    a.score,
+                    a.seconds,
+                    a.kinds,
+                    a.wrong_codes,
+                )
+                for a in export.attempts
+            ),
+        )
+    return acc.result(top, ())
+
+
+def _expand(paths: Iterable[Path | str]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json")))
+        else:
+            out.append(path)
+    return out
+
+
+def load_report(paths: Iterable[Path | str], *, top: int | None = None) -> ClassReport:
+    """Read export files (folders are searched for ``*.csv`` and ``*.json``) and aggregate.
+
+    A file that cannot be read is listed in :attr:`ClassReport.problems` and skipped.
+    """
+    acc = _Acc()
+    problems: list[str] = []
+    # The aggregation keeps many small objects alive; the cyclic garbage collector would
+    # scan them again and again (a third of the time) while finding nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for path in _expand(paths):
+            try:
+                student, rows = _report_rows(path)
+            except ReportError as exc:
+                problems.append(str(exc))
+                continue
+            acc.add(student, rows)
+        return acc.result(top, problems)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+# --- output -----------------------------------------------------------------------------
+
+
+def report_to_json(report: ClassReport) -> str:
+    """The report as JSON (the :class:`ClassReport` fields)."""
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+_CSV_COLUMNS = (
+    "section",
+    "pack_id",
+    "case_id",
+    "student",
+    "name",
+    "attempts",
+    "students",
+    "cases",
+    "solved",
+    "count",
+    "mean_score",
+    "first_try_mean",
+    "solved_share",
+    "mean_seconds",
+    "minutes",
+    "last_active",
+)
+
+
+def report_to_csv(report: ClassReport) -> str:
+    """The report as one CSV: a ``section`` column (``case``, ``kind``, ``wrong_code``,
+    ``student``) and the columns each section uses (the others left empty)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=_CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for c in report.cases:
+        writer.writerow(
+            {
+                "section": "case",
+                "pack_id": _safe_cell(c.pack_id),
+                "case_id": _safe_cell(c.case_id),
+                "attempts": c.attempts,
+                "students": c.students,
+                "mean_score": round(c.mean_score, 1),
+                "first_try_mean": round(c.first_try_mean, 1),
+                "solved_share": round(c.solved_share, 1),
+                "mean_seconds": round(c.mean_seconds, 1),
+            }
+        )
+    for section, rows in (("kind", report.kinds), ("wrong_code", report.wrong_codes)):
+        for r in rows:
+            writer.writerow(
+                {
+                    "section": section,
+                    "name": _safe_cell(r.name),
+                    "count": r.count,
+                    "students": r.students,
+                    "cases": _safe_cell(" ".join(r.cases)),
+                }
+            )
+    for s in report.per_student:
+        writer.writerow(
+            {
+                "section": "student",
+                "student": _safe_cell(s.student),
+                "attempts": s.attempts,
+                "cases": s.cases,
+                "solved": s.solved,
+                "mean_score": round(s.mean_score, 1),
+                "minutes": round(s.minutes, 1),
+                "last_active": s.last_active,
+            }
+        )
+    return buffer.getvalue()
+
+
+def _clean(text: str) -> str:
+    """Drop control characters so a crafted name cannot move the terminal's cursor."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell_text in enumerate(row):
+            widths[i] = max(widths[i], len(cell_text))
+
+    def fmt(cells: Sequence[str]) -> str:
+        parts = [
+            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells)
+        ]
+        return "  ".join(parts).rstrip()
+
+    return [fmt(headers), "  ".join("-" * w for w in widths), *(fmt(r) for r in rows)]
+
+
+def render_table(report: ClassReport, *, top: int = 10) -> str:
+    """The report as plain-text tables (hardest cases, kinds, wrong codes, students)."""
+    lines = [
+        f"Class report: {report.students} students, {report.attempts} attempts, "
+        f"{len(report.cases)} cases, {report.files} files"
+        + (f" ({report.duplicates} duplicate attempts ignored)" if report.duplicates else ""),
+        "",
+        "Hardest cases (lowest mean score first)",
+    ]
+    lines += _table(
+        ("pack/case", "attempts", "students", "mean", "first try", "solved %", "avg time"),
+        [
+            (
+                _clean(f"{c.pack_id}/{c.case_id}"),
+                str(c.attempts),
+                str(c.students),
+                f"{c.mean_score:.1f}",
+                f"{c.first_try_mean:.1f}",
+                f"{c.solved_share:.0f}",
+                f"{c.mean_seconds / 60:.1f} min",
+            )
+            for c in report.cases[:top]
+        ],
+        {1, 2, 3, 4, 5, 6},
+    )
+    lines += ["", "Most common error kinds"]
+    lines += _table(
+        ("kind", "count", "students"),
+        [(_clean(k.name), str(k.count), str(k.students)) for k in report.kinds[:top]],
+        {1, 2},
+    )
+    lines += ["", "Most common wrong codes"]
+    lines += _table(
+        ("code", "count", "students", "mostly in"),
+        [
+            (_clean(c.name), str(c.count), str(c.students), _clean(", ".join(c.cases)))
+            for c in report.wrong_codes[:top]
+        ],
+        {1, 2},
+    )
+    lines += ["", "Students"]
+    lines += _table(
+        ("student", "attempts", "cases", "solved", "mean", "minutes", "last active"),
+        [
+            (
+                _clean(s.student),
+                str(s.attempts),
+                str(s.cases),
+                str(s.solved),
+                f"{s.mean_score:.1f}",
+                f"{s.minutes:.0f}",
+                s.last_active[:10],
+            )
+            for s in report.per_student
+        ],
+        {1, 2, 3, 4, 5},
+    )
+    return "\n".join(lines) + "\n"
