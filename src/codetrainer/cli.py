@@ -47,10 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    known = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
+    known = _command_names(parser)
     # `codetrainer` and `codetrainer PACK.yaml ...` start the trainer.
     if not args_list or (args_list[0] not in known and not args_list[0].startswith("-")):
         args_list = ["run", *args_list]

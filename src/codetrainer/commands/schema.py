@@ -60,9 +60,12 @@ def _loosen(node: Any) -> Any:
 
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one file kind."""
+    from pydantic import BaseModel
+
     from codetrainer.core.models import AnswersFile, CodeSet, Pack
 
-    model = {"pack": Pack, "codeset": CodeSet, "answers": AnswersFile}[kind]
+    models: dict[str, type[BaseModel]] = {"pack": Pack, "codeset": CodeSet, "answers": AnswersFile}
+    model = models[kind]
     schema: dict[str, Any] = _loosen(model.model_json_schema(mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"codetrainer {kind} file"

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from codetrainer.core.diagnostics import CodetrainerError, Diagnostic
+from codetrainer.core.diagnostics import CodetrainerError, Diagnostic, Severity
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -101,7 +101,7 @@ class YamlDocument:
         at_key: bool = False,
     ) -> Diagnostic:
         line, col = self.locate(path, at_key=at_key)
-        sev = "warning" if severity == "warning" else "error"
+        sev: Severity = "warning" if severity == "warning" else "error"
         return Diagnostic(self.path, line, col, sev, message, rule)
 
 
