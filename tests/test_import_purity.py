@@ -58,7 +58,8 @@ def test_validate_of_bundled_content_imports_no_ui() -> None:
     extra = (
         "import contextlib, io\n"
         "from codetrainer.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        "out, err = io.StringIO(), io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):\n"
         "    main(['validate'])\n"
     )
     assert _loaded_ui_modules(["codetrainer.cli"], extra) == ""

@@ -149,7 +149,7 @@ def test_random_bytes_raise_only_our_error(data: bytes) -> None:
 
 
 YAML_ALPHABET = st.sampled_from(
-    list("abc019 :-[]{}&*!|>'\"#?,.%@`\n\t\\") + ["---", "...", "\u00e9", "\ufeff", "\x00"]
+    [*"abc019 :-[]{}&*!|>'\"#?,.%@`\n\t\\", "---", "...", "\u00e9", "\ufeff", "\x00"]
 )
 
 

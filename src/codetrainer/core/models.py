@@ -27,6 +27,7 @@ from pydantic import (
 from codetrainer.core.codes import CodeFormatError, System, detect_system, normalize, try_normalize
 
 __all__ = [
+    "SETTINGS",
     "AnswerEntry",
     "AnswerKey",
     "AnswerLineEntry",
@@ -41,7 +42,6 @@ __all__ = [
     "Pack",
     "PackInfo",
     "QueryKey",
-    "SETTINGS",
 ]
 
 SETTINGS = ("outpatient", "emergency", "inpatient", "observation", "telehealth", "other")

@@ -101,9 +101,7 @@ def _unwrap(tp: Any) -> Any:
     """Strip Annotated/Optional/list wrappers down to a model class (or anything else)."""
     while True:
         origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (list, tuple, set):
+        if origin is typing.Annotated or origin in (list, tuple, set):
             tp = typing.get_args(tp)[0]
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
