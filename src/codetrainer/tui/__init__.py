@@ -1,0 +1,1 @@
+"""The trainer TUI (Textual). Start it with :func:`codetrainer.tui.app.run_app`."""

@@ -1,0 +1,242 @@
+"""The trainer app: screens, global keys, styling. The screens hold the behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+import codetrainer.tui.progress_actions  # noqa: F401  (registers Review, Exam, Stats on home)
+from codetrainer import paths
+from codetrainer.core.models import Case
+from codetrainer.tui.commands import TrainerCommands
+from codetrainer.tui.library import PackEntry, discover_packs, next_unsolved
+from codetrainer.tui.screens.browser import BrowserScreen
+from codetrainer.tui.screens.case import CaseDraft, CaseScreen
+from codetrainer.tui.screens.help import HelpScreen, help_rows
+from codetrainer.tui.screens.home import HomeScreen
+from codetrainer.tui.screens.lookup import LookupScreen
+from codetrainer.tui.screens.too_small import TooSmallScreen
+from codetrainer.tui.services import Services
+from codetrainer.tui.widgets.lookup_panel import LookupPanel
+
+__all__ = ["MIN_HEIGHT", "MIN_WIDTH", "CodetrainerApp", "run_app"]
+
+MIN_WIDTH = 40
+"""Narrowest window the app can be used in."""
+MIN_HEIGHT = 12
+"""Lowest window the app can be used in."""
+
+_DEFAULT = Path("<default>")
+
+
+class CodetrainerApp(App[None]):
+    """codetrainer: practise medical coding in the terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "codetrainer"
+    SUB_TITLE = "medical coding practice"
+    # Textual declares these as plain attributes, so no ClassVar here.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # noqa: RUF012
+    COMMANDS = App.COMMANDS | {TrainerCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+b", "browse", "Browse codes", show=False),
+    ]
+
+    def __init__(
+        self,
+        pack_paths: Sequence[str | Path] = (),
+        *,
+        bundled_dir: Path | None = _DEFAULT,
+        user_dir: Path | None = _DEFAULT,
+        services: Services | None = None,
+    ) -> None:
+        super().__init__()
+        self.pack_paths = list(pack_paths)
+        """Packs named on the command line."""
+        self.bundled_dir = (
+            paths.bundled_content_dir() / "packs" if bundled_dir is _DEFAULT else bundled_dir
+        )
+        """Folder of bundled packs (None: none)."""
+        self.user_dir = paths.user_packs_dir() if user_dir is _DEFAULT else user_dir
+        """Folder of the student's own packs (None: none)."""
+        self.services = services or Services()
+        """Reference, lookup, grading and the progress store."""
+        self.packs: list[PackEntry] = []
+        """Every pack file found, loaded or failed."""
+        self.drafts: dict[tuple[str, str], CaseDraft] = {}
+        """Unfinished answers by (pack id, case id)."""
+        self._mounted = False
+        self.reload_packs()
+
+    # -- start and stop ---------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        self._warm_up()
+        self._mounted = True
+        self.call_after_refresh(lambda: self._check_size(self.size.width, self.size.height))
+
+    def on_unmount(self) -> None:
+        self.services.close()
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Load the code index off the UI thread so the first keystroke never waits."""
+        self.services.warm_up()
+        self.call_from_thread(self._index_ready)
+
+    def _index_ready(self) -> None:
+        problem = self.services.problems.get("search")
+        if problem:
+            self.notify(f"Code lookup is unavailable: {problem}", severity="warning", markup=False)
+        for screen in self.screen_stack:
+            for panel in screen.query(LookupPanel):
+                panel.refresh_results()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background task failed: say so, keep running."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"A background task failed: {error}", severity="error", markup=False, timeout=8
+            )
+
+    # -- window size ------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        if not self._mounted:
+            return  # on_mount checks once the home screen is up
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        showing = any(isinstance(s, TooSmallScreen) for s in self.screen_stack)
+        if small and not showing:
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        elif not small and showing:
+            # pop the notice (and anything opened over it, e.g. the command palette)
+            while any(isinstance(s, TooSmallScreen) for s in self.screen_stack):
+                self.pop_screen()
+
+    # -- packs and cases --------------------------------------------------------------
+
+    def reload_packs(self) -> None:
+        """Find and load every pack again."""
+        self.packs = discover_packs(
+            bundled_dir=self.bundled_dir, user_dir=self.user_dir, extra=self.pack_paths
+        )
+
+    def keep_draft(self, entry: PackEntry, case: Case, draft: CaseDraft) -> None:
+        """Remember an unfinished answer."""
+        if draft.answer.is_empty and not draft.hints_shown:
+            self.drafts.pop((entry.id, case.id), None)
+        else:
+            self.drafts[(entry.id, case.id)] = draft
+
+    def forget_draft(self, entry: PackEntry, case: Case) -> None:
+        """Drop the draft once the answer was submitted."""
+        self.drafts.pop((entry.id, case.id), None)
+
+    def open_case(self, entry: PackEntry, case: Case, *, replace: bool = False) -> None:
+        """Open a case (restoring its draft); ``replace`` swaps out the current screen."""
+        screen = CaseScreen(entry, case, self.drafts.get((entry.id, case.id)))
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_pack(self, entry: PackEntry) -> None:
+        """Go home and list the cases of a pack."""
+        self.action_home()
+        home = self.screen
+        if isinstance(home, HomeScreen) and entry in self.packs:
+            home.selected = self.packs.index(entry)
+            home.refresh_all()
+            home.add_class("-show-cases")
+            home.query_one("#cases").focus()
+
+    def open_next_unsolved(self, entry: PackEntry | None) -> None:
+        """Open the first unsolved case of ``entry`` (or of the first pack that has one)."""
+        candidates = [entry] if entry is not None and entry.ok else []
+        candidates += [e for e in self.packs if e.ok and e is not entry]
+        for candidate in candidates:
+            assert candidate.pack is not None
+            solved = self.services.solved_cases(candidate.id)
+            case = next_unsolved(candidate.pack, solved)
+            if case is not None:
+                self.open_case(candidate, case)
+                return
+        self.notify("Every case is solved. Pick one to practise again.", title="All done")
+
+    def open_next_case(self, entry: PackEntry, after: Case, *, replace: bool = False) -> None:
+        """The next unsolved case after ``after`` (else simply the next one)."""
+        pack = entry.pack
+        if pack is None:
+            return
+        solved = self.services.solved_cases(entry.id)
+        case = next_unsolved(pack, solved, after=after.id)
+        if case is None:
+            ids = [c.id for c in pack.cases]
+            index = ids.index(after.id) if after.id in ids else -1
+            case = pack.cases[(index + 1) % len(pack.cases)]
+            self.notify("Every case of this pack is solved; here is the next one.")
+        self.open_case(entry, case, replace=replace)
+
+    # -- global actions ---------------------------------------------------------------
+
+    def action_home(self) -> None:
+        """Back to the home screen."""
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            current = self.screen
+            if isinstance(current, CaseScreen):
+                self.keep_draft(current.entry, current.case, current.draft())
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        """Show the keys of the current screen."""
+        screen = self.screen
+        if isinstance(screen, HelpScreen | TooSmallScreen):
+            return
+        rows = help_rows(screen)
+        title = type(screen).__name__.removesuffix("Screen").lower() or "screen"
+        self.push_screen(HelpScreen(f"{title} screen", rows))
+
+    def action_browse(self, code: str | None = None) -> None:
+        """Open the code browser at ``code`` or at the code under the cursor."""
+        screen = self.screen
+        if isinstance(screen, BrowserScreen | TooSmallScreen):
+            return
+        if code is None:
+            getter = getattr(screen, "code_under_cursor", None)
+            code = getter() if callable(getter) else None
+        self.push_screen(BrowserScreen(code))
+
+    def action_lookup(self) -> None:
+        """Look a code up from anywhere; the chosen code opens in the browser."""
+        screen = self.screen
+        if isinstance(screen, CaseScreen):
+            screen.action_lookup()
+            return
+
+        def _chosen(hit: object) -> None:
+            code = getattr(hit, "code", None)
+            if isinstance(code, str):
+                self.action_browse(code)
+
+        self.push_screen(LookupScreen(self.services), callback=_chosen)
+
+
+def run_app(pack_paths: list[str]) -> int:
+    """Run the trainer until the student quits; the exit status for the command line."""
+    app = CodetrainerApp(pack_paths)
+    app.run()
+    return app.return_code or 0

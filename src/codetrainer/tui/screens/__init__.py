@@ -1,0 +1,1 @@
+"""Trainer screens, one per module."""

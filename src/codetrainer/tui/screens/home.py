@@ -1,0 +1,247 @@
+"""Home: the actions, every pack with its progress (or its errors), and the chosen pack's cases."""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+
+from codetrainer.tui.home_actions import HOME_ACTIONS, HomeAction
+from codetrainer.tui.library import PackEntry
+from codetrainer.tui.text import data_text, one_line
+from codetrainer.tui.widgets.case_list import CaseList
+from codetrainer.tui.widgets.home_menu import HomeMenu, MenuAction
+
+if TYPE_CHECKING:
+    from codetrainer.tui.app import CodetrainerApp
+
+__all__ = ["HomeScreen"]
+
+
+class HomeScreen(Screen[None]):
+    """Pick a pack, then a case (or the next unsolved one)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_unsolved", "Next unsolved"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("r", "reload", "Reload packs", show=False),
+    ]
+
+    app: CodetrainerApp
+
+    def __init__(self) -> None:
+        super().__init__(id="home")
+        self.selected: int | None = None
+        """Index (in the app's pack list) of the pack whose cases are listed."""
+        self._actions: list[HomeAction] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="home-notice")
+        with Horizontal(id="home-body"):
+            with Vertical(id="home-left"):
+                yield HomeMenu(id="menu")
+            with Vertical(id="home-right"):
+                yield Static(id="pack-info")
+                yield CaseList(id="cases")
+                with VerticalScroll(id="pack-errors", can_focus=True):
+                    yield Static(id="pack-errors-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#home-left").border_title = "Packs"
+        self.query_one("#home-right").border_title = "Cases"
+        self.refresh_all()
+        self.query_one(HomeMenu).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_all()
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def _progress(self) -> dict[int, tuple[int, int]]:
+        out: dict[int, tuple[int, int]] = {}
+        for i, entry in enumerate(self.app.packs):
+            if entry.pack is None:
+                continue
+            solved = self.app.services.solved_cases(entry.id)
+            ids = {c.id for c in entry.pack.cases}
+            out[i] = (len(solved & ids), len(ids))
+        return out
+
+    def refresh_all(self) -> None:
+        """Redraw the menu, the notice line and the pack on show (after a case, a reload)."""
+        packs = self.app.packs
+        self._actions = []
+        menu_actions: list[MenuAction] = []
+        focus_entry = self._entry(self.selected)
+        for action in HOME_ACTIONS:
+            try:
+                label = action.label(self.app, focus_entry)
+            except Exception as exc:  # a broken entry must not break the home screen
+                label = f"{action.id} (unavailable: {exc})"
+            if label is None:
+                continue
+            self._actions.append(action)
+            menu_actions.append(MenuAction(action.id, label, action.key))
+        self.query_one(HomeMenu).show(menu_actions, packs, self._progress())
+        self._show_notice()
+        if self.selected is None:
+            self.selected = next((i for i, e in enumerate(packs) if e.ok), None)
+            if self.selected is None and packs:
+                self.selected = 0
+        self._show_pack(self.selected)
+
+    def _show_notice(self) -> None:
+        services = self.app.services
+        lines: list[str] = list(services.store_notices)
+        if "store" in services.problems:
+            lines.append(f"Progress is not saved: {services.problems['store']}")
+        if not self.app.packs:
+            lines.append(
+                "No packs found. Put pack files in your packs folder or name them on the "
+                "command line: codetrainer PACK.yaml"
+            )
+        notice = self.query_one("#home-notice", Static)
+        notice.update(data_text("\n\n".join(lines)))
+        notice.display = bool(lines)
+
+    def _entry(self, index: int | None) -> PackEntry | None:
+        packs = self.app.packs
+        if index is None or not 0 <= index < len(packs):
+            return None
+        return packs[index]
+
+    def _show_pack(self, index: int | None) -> None:
+        entry = self._entry(index)
+        info = self.query_one("#pack-info", Static)
+        cases = self.query_one(CaseList)
+        errors = self.query_one("#pack-errors")
+        right = self.query_one("#home-right")
+        if entry is None:
+            info.update(Text("Choose a pack.", end=""))
+            cases.show(None, {})
+            cases.display = False
+            errors.display = False
+            return
+        right.border_title = Content(one_line(entry.title, 60))
+        if entry.pack is None:
+            info.update(
+                data_text(
+                    f"This pack could not be loaded ({entry.source}: {entry.path}). "
+                    "Fix the problems below and reload (r)."
+                )
+            )
+            lines = [d.format() for d in entry.diagnostics] or ["(no details)"]
+            self.query_one("#pack-errors-text", Static).update(data_text("\n\n".join(lines)))
+            cases.display = False
+            errors.display = True
+            return
+        pack = entry.pack
+        head = Text(end="")
+        warnings = [d for d in entry.diagnostics if not d.is_error]
+        head.append(
+            f"{len(pack.cases)} cases · ICD-10-CM {one_line(pack.pack.code_year)} · {entry.source}",
+            style="dim",
+        )
+        if warnings:
+            head.append(f" · {len(warnings)} warning(s)", style="dim")
+        description = one_line(pack.pack.description, 240)
+        if description:
+            head.append("\n")
+            head.append(description)
+        info.update(head)
+        errors.display = False
+        cases.display = True
+        cases.show(pack, self.app.services.case_summary(entry.id))
+
+    # -- events -----------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#menu")
+    def _menu_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        option_id = event.option.id or ""
+        if option_id.startswith("pack:"):
+            index = int(option_id.split(":", 1)[1])
+            if index != self.selected:
+                self.selected = index
+                self._show_pack(index)
+
+    @on(OptionList.OptionSelected, "#menu")
+    async def _menu_selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or ""
+        kind, _, rest = option_id.partition(":")
+        if kind == "action":
+            await self._run_action(rest)
+        elif kind == "pack":
+            self.selected = int(rest)
+            self._show_pack(self.selected)
+            entry = self._entry(self.selected)
+            if entry is not None and entry.ok:
+                self.add_class("-show-cases")
+                self.query_one(CaseList).focus()
+            elif entry is not None:
+                self.add_class("-show-cases")
+                self.query_one("#pack-errors").focus()
+
+    @on(OptionList.OptionSelected, "#cases")
+    def _case_selected(self, event: OptionList.OptionSelected) -> None:
+        entry = self._entry(self.selected)
+        case = self.query_one(CaseList).highlighted_case()
+        if entry is not None and case is not None:
+            self.app.open_case(entry, case)
+
+    async def _run_action(self, action_id: str) -> None:
+        for action in self._actions:
+            if action.id == action_id:
+                try:
+                    result = action.run(self.app, self._entry(self.selected))
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception as exc:
+                    self.notify(f"{action.id}: {exc}", severity="error", markup=False)
+                return
+
+    async def on_key(self, event: events.Key) -> None:
+        """Single keys of registered home actions (other than those bound above)."""
+        bound = {"n", "r", "escape"}
+        for action in self._actions:
+            if action.key and action.key == event.key and event.key not in bound:
+                event.stop()
+                await self._run_action(action.id)
+                return
+
+    def action_next_unsolved(self) -> None:
+        """Open the next case not solved yet."""
+        self.app.open_next_unsolved(self._entry(self.selected))
+
+    def action_back(self) -> None:
+        """From the case list back to the pack list."""
+        if self.has_class("-show-cases") or self.focused is not self.query_one(HomeMenu):
+            self.remove_class("-show-cases")
+            self.query_one(HomeMenu).focus()
+
+    def action_reload(self) -> None:
+        """Load every pack again (after fixing one in an editor)."""
+        self.app.reload_packs()
+        self.refresh_all()
+        self.notify(f"Reloaded {len(self.app.packs)} pack file(s).")
+
+    def code_under_cursor(self) -> str | None:
+        """No code is shown on the home screen."""
+        return None
+
+    def help_extra(self) -> list[tuple[str, str]]:
+        """The registered home actions, for the help screen."""
+        rows = [("enter", "open the highlighted pack, case or action")]
+        for action in self._actions:
+            if action.key and action.key != "n":
+                rows.append((action.key, action.help or action.id))
+        return rows

@@ -1,0 +1,1 @@
+"""Trainer widgets, one per module."""

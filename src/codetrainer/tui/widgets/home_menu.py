@@ -1,0 +1,108 @@
+"""The home screen's list: actions first, then every pack with its progress or its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from codetrainer.tui.library import PackEntry
+from codetrainer.tui.text import one_line
+
+__all__ = ["HomeMenu", "MenuAction", "pack_renderable", "pack_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class MenuAction:
+    """An action entry as the menu shows it."""
+
+    id: str
+    label: str
+    key: str | None = None
+
+
+def pack_text(entry: PackEntry, progress: tuple[int, int] | None) -> Text:
+    """Two lines: title; then progress and source (or the error count)."""
+    text = Text(end="")
+    if entry.ok:
+        text.append(one_line(entry.title), style="bold")
+        text.append("\n  ")
+        if progress is not None:
+            solved, total = progress
+            text.append(f"{solved}/{total} solved", style="")
+        else:
+            text.append(f"{len(entry.pack.cases) if entry.pack else 0} cases")
+        text.append(f" · {entry.source}", style="dim")
+    else:
+        text.append("⚠ ", style="bold red")
+        text.append(one_line(entry.title), style="bold")
+        n = len(entry.errors)
+        text.append("\n  ")
+        text.append(f"failed to load: {n} error{'s' if n != 1 else ''}", style="italic")
+        text.append(f" · {entry.source}", style="dim")
+    return text
+
+
+def pack_renderable(entry: PackEntry, progress: tuple[int, int] | None) -> Table:
+    """:func:`pack_text` with a hanging indent, so wrapped titles stay aligned."""
+    text = pack_text(entry, progress)
+    head, _, rest = text.plain.partition("\n")
+    mark = 0 if entry.ok else 2
+    body = len(head) + 1 + (len(rest) - len(rest.lstrip(" ")))
+    grid = Table.grid(expand=True)
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(text[0:mark] if mark else "", text[mark : len(head)])
+    grid.add_row("", text[body:])
+    return grid
+
+
+class HomeMenu(OptionList):
+    """Actions and packs; option ids are ``action:<id>`` and ``pack:<index>``."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+
+    def show(
+        self,
+        actions: Sequence[MenuAction],
+        packs: Sequence[PackEntry],
+        progress: Mapping[int, tuple[int, int]],
+    ) -> None:
+        """Fill the menu (keeps the highlighted option when it still exists)."""
+        keep = None
+        if self.highlighted is not None and self.option_count:
+            keep = self.get_option_at_index(self.highlighted).id
+        self.clear_options()
+        options: list[Option | None] = []
+        for action in actions:
+            label = Text(end="")
+            label.append("▶ ", style="bold")
+            label.append(one_line(action.label), style="bold")
+            if action.key:
+                label.append(f"  ({action.key})", style="dim")
+            options.append(Option(label, id=f"action:{action.id}"))
+        if actions and packs:
+            options.append(None)
+        for i, entry in enumerate(packs):
+            options.append(Option(pack_renderable(entry, progress.get(i)), id=f"pack:{i}"))
+        self.add_options(options)
+        if not self.option_count:
+            return
+        index = 0
+        if keep is not None:
+            try:
+                index = self.get_option_index(keep)
+            except OptionDoesNotExist:  # the option is gone: start at the top
+                index = 0
+        self.highlighted = index
+
+    def highlighted_id(self) -> str | None:
+        """``action:<id>``, ``pack:<index>`` or None."""
+        if self.highlighted is None or not self.option_count:
+            return None
+        return self.get_option_at_index(self.highlighted).id
