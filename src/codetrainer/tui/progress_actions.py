@@ -1,0 +1,157 @@
+"""Home-screen entries for progress: "Review (N due)", "Exam" and "Stats".
+
+Importing this module registers the entries with
+:func:`codetrainer.tui.home_actions.register_home_action` (the app imports it once). The
+helpers here connect the screens to the core: which loaded cases exist, what is due for
+review (:class:`codetrainer.core.review.Reviewer`), and opening each screen. No SQL here:
+only the store's and the reviewer's methods.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codetrainer.tui.home_actions import HomeAction, register_home_action
+from codetrainer.tui.progress_clock import CLOCK
+
+if TYPE_CHECKING:
+    from codetrainer.core.models import Case
+    from codetrainer.core.review import Reviewer
+    from codetrainer.tui.app import CodetrainerApp
+    from codetrainer.tui.library import PackEntry
+
+__all__ = [
+    "CaseKey",
+    "due_review_cases",
+    "find_case",
+    "loaded_cases",
+    "open_exam",
+    "open_review",
+    "open_stats",
+    "review_label",
+    "reviewer_for",
+    "sync_review",
+]
+
+CaseKey = tuple[str, str]
+"""(pack id, case id)."""
+
+
+def loaded_cases(app: CodetrainerApp) -> dict[CaseKey, tuple[PackEntry, Case]]:
+    """Every case of every pack that loaded, by (pack id, case id)."""
+    out: dict[CaseKey, tuple[PackEntry, Case]] = {}
+    for entry in app.packs:
+        if entry.pack is None:
+            continue
+        for case in entry.pack.cases:
+            out.setdefault((entry.id, case.id), (entry, case))
+    return out
+
+
+def find_case(app: CodetrainerApp, pack_id: str, case_id: str) -> tuple[PackEntry, Case] | None:
+    """The loaded pack entry and case for a (pack id, case id), if it is still there."""
+    return loaded_cases(app).get((pack_id, case_id))
+
+
+def reviewer_for(app: CodetrainerApp) -> Reviewer | None:
+    """A reviewer over the app's store (None when there is no store)."""
+    store = app.services.store()
+    if store is None:
+        return None
+    from codetrainer.core.review import Reviewer
+
+    return Reviewer(store)
+
+
+def sync_review(app: CodetrainerApp) -> str | None:
+    """Apply new attempts to the review cards; the reason when that failed (else None).
+
+    A failure loses nothing: the next successful sync applies the attempts.
+    """
+    reviewer = reviewer_for(app)
+    if reviewer is None:
+        return app.services.problems.get("store", "no progress store")
+    try:
+        reviewer.sync()
+    except Exception as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def due_review_cases(app: CodetrainerApp, *, sync: bool = True) -> list[CaseKey]:
+    """The loaded cases due for review now (due case cards first, then error kinds)."""
+    reviewer = reviewer_for(app)
+    if reviewer is None:
+        return []
+    if sync:
+        sync_review(app)
+    available = loaded_cases(app)
+    return reviewer.due_cases(CLOCK.now(), available=available.keys())
+
+
+def review_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
+    """``"Review (N due)"``; hidden (None) while nothing is due."""
+    due = len(due_review_cases(app))
+    return f"Review ({due} due)" if due else None
+
+
+def open_review(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
+    """Open the first case due for review (the others follow one after another)."""
+    due = due_review_cases(app)
+    if not due:
+        app.notify("Nothing is due for review right now.", title="Review")
+        return
+    from codetrainer.tui.screens.review import start_review
+
+    start_review(app, due)
+
+
+def open_exam(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
+    """Open the exam set-up (choose the number of cases, resume or see past exams)."""
+    from codetrainer.tui.screens.exam import ExamSetupScreen
+
+    app.push_screen(ExamSetupScreen(entry if entry is not None and entry.ok else None))
+
+
+def open_stats(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
+    """Open the stats screen."""
+    from codetrainer.tui.screens.stats import StatsScreen
+
+    app.push_screen(StatsScreen())
+
+
+def _exam_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
+    return "Exam"
+
+
+def _stats_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
+    return "Stats"
+
+
+register_home_action(
+    HomeAction(
+        id="review",
+        label=review_label,
+        run=open_review,
+        key="v",
+        help="Practise the cases that are due for spaced review, one after another.",
+    )
+)
+register_home_action(
+    HomeAction(
+        id="exam",
+        label=_exam_label,
+        run=open_exam,
+        key="x",
+        help="A timed exam: N cases, no hints and no feedback until the end.",
+    )
+)
+register_home_action(
+    HomeAction(
+        id="stats",
+        label=_stats_label,
+        run=open_stats,
+        key="s",
+        help="Accuracy over time, by code system, error kind and tag; streak and goal.",
+    )
+)
