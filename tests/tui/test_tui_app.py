@@ -157,6 +157,31 @@ async def test_complete_a_case_by_keyboard_with_lookup(isolated_home: Path) -> N
         assert "1/3 solved" in screen_text(app)
 
 
+async def test_enter_in_a_field_puts_the_top_match_there() -> None:
+    """Words typed in a code field + enter = the top lookup match; a finished code moves on."""
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await highlight_pack(pilot, 0)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"sore throat")
+        await pilot.press("enter")  # at once: before the debounced search has answered
+        await settle(pilot)
+        field = _focused_field(app)
+        assert (field.kind, field.value) == ("diagnosis", "J02.9")
+        await pilot.press("enter")  # a finished code: enter moves on
+        await settle(pilot)
+        line = _focused_field(app)
+        assert line.kind == "line"
+        await pilot.press(*"99213", "enter")
+        await settle(pilot)
+        assert line.value == "99213"
+        assert _focused_field(app).kind == "modifiers"
+
+
 async def test_wrong_answer_feedback_uses_symbols_and_words() -> None:
     app = make_app([MINI])
     async with app.run_test(size=WIDE) as pilot:

@@ -19,7 +19,8 @@ __all__ = ["TrainerCommands"]
 
 
 class TrainerCommands(Provider):
-    """Home, help, browse, look up, next unsolved, and "open pack: ..." for every pack."""
+    """Home, help, browse, look up, next unsolved, the home screen's entries (review, exam,
+    stats) and "open pack: ..." for every pack."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app: CodetrainerApp = self.app  # type: ignore[assignment]
@@ -30,6 +31,14 @@ class TrainerCommands(Provider):
             ("Look up a code", app.action_lookup, "Search codes by words or code"),
             ("Help: keys", app.action_help, "Every key of the current screen"),
         ]
+        from codetrainer.tui.home_actions import HOME_ACTIONS
+
+        for action in HOME_ACTIONS:  # review, exam, stats ... as the home screen lists them
+            if action.id == "next":
+                continue
+            label = action.label(app, None)
+            if label:
+                commands.append((one_line(label, 60), partial(action.run, app, None), action.help))
         for entry in app.packs:
             if entry.ok:
                 commands.append(

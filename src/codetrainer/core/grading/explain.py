@@ -166,7 +166,10 @@ def code_paired(
             "same practice within three years)."
         )
     if rel.keystroke:
-        text += " The two differ by one character: check your typing."
+        text += (
+            " The two differ by only one character yet mean different things: if that was a "
+            "slip of the keyboard, check your typing; otherwise compare the note with each title."
+        )
     return text
 
 

@@ -185,6 +185,20 @@ class CaseScreen(Screen[None]):
         self.target = field
         self.lookup.set_query(self._lookup_text(field), SYSTEMS_FOR[field.kind])
 
+    @on(AnswerForm.FieldSubmitted)
+    def _field_submitted(self, event: AnswerForm.FieldSubmitted) -> None:
+        """Enter in a code field: words become the top lookup match; a code moves on."""
+        field = event.field
+        if field.kind in ("diagnosis", "line", "modifiers"):
+            text = self._lookup_text(field)
+            if text and not _looks_finished(field.kind, text):
+                hit = self.lookup.best_hit_for(text, SYSTEMS_FOR[field.kind])
+                if hit is not None:
+                    self.target = field
+                    self._insert_hit(hit)
+                    return
+        event.form.move_on()
+
     def _lookup_text(self, field: FieldInput) -> str:
         if field.kind == "modifiers":
             parts = split_list(field.value)
@@ -197,10 +211,10 @@ class CaseScreen(Screen[None]):
             return "enter inserts"
         row = self.form.row_of(field)
         if isinstance(row, DiagnosisRow):
-            return f"enter → diagnosis {'ABCDEFGHIJKL'[row.position % 12]}"
+            return f"enter puts the top match in diagnosis {'ABCDEFGHIJKL'[row.position % 12]}"
         if isinstance(row, LineRow):
             what = "modifiers" if field.kind == "modifiers" else "code"
-            return f"enter → line {row.position + 1} {what}"
+            return f"enter puts the top match in line {row.position + 1} {what}"
         return "enter inserts"
 
     def action_lookup(self) -> None:
@@ -411,3 +425,12 @@ class CaseScreen(Screen[None]):
             self.app.open_next_case(self.entry, self.case, replace=True)
         else:
             self.dismiss()
+
+
+def _looks_finished(kind: FieldKind, text: str) -> bool:
+    """True when the field already holds a code of its kind (enter then moves on)."""
+    if kind == "diagnosis":
+        return try_normalize(text, System.ICD10CM) is not None
+    if kind == "line":
+        return any(try_normalize(text, s) is not None for s in (System.CPT, System.HCPCS))
+    return try_normalize(text, System.MODIFIER) is not None

@@ -51,7 +51,7 @@ def expected_text(case: Case, describe: dict[str, str]) -> Text:
         text.append("Diagnoses\n", style="bold")
         for i, dx in enumerate(key.diagnoses):
             text.append(f" {LETTERS[i]} ", style="bold")
-            text.append(f"{dx.code:<8}", style="bold")
+            text.append(f"{dx.code:<9}", style="bold")
             text.append(one_line(describe.get(dx.code, "")))
             if dx.also_accept:
                 text.append(f" (also accepted: {', '.join(dx.also_accept)})", style="dim")

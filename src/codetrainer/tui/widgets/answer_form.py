@@ -54,6 +54,13 @@ class AnswerForm(VerticalScroll):
         field: FieldInput
         value: str
 
+    @dataclass
+    class FieldSubmitted(Message):
+        """The student pressed enter in a field; the screen decides (insert or move on)."""
+
+        form: AnswerForm
+        field: FieldInput
+
     def __init__(self, answer: GivenAnswer | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._initial = answer or GivenAnswer()
@@ -255,4 +262,9 @@ class AnswerForm(VerticalScroll):
     @on(Input.Submitted, ".field")
     def _field_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if isinstance(event.input, FieldInput):
+            self.post_message(self.FieldSubmitted(self, event.input))
+
+    def move_on(self) -> None:
+        """Focus the next field (what enter does on a field holding a finished code)."""
         self.screen.focus_next()

@@ -162,6 +162,24 @@ class LookupPanel(Vertical):
             return None
         return self.hits[index]
 
+    def best_hit_for(self, query: str, systems: Collection[System] | None) -> SearchHit | None:
+        """The hit enter should insert for ``query``: the highlighted one when the list
+        already answers this query, else the top hit of a search run now (a few ms), so
+        an enter typed before the debounced search finished still inserts the right code.
+        """
+        clean = one_line(query)
+        if not clean.strip():
+            return None
+        if self._shown_query == clean and one_line(self.query_input.value) == clean:
+            return self.highlighted_hit()
+        if not self.services.search_ready:
+            return None
+        try:
+            hits = self.services.search(clean, systems=systems, limit=1)
+        except Exception:  # a failing search must not break typing
+            return None
+        return hits[0] if hits else None
+
     # -- searching --------------------------------------------------------------------
 
     def search(self, query: str) -> None:
