@@ -126,6 +126,9 @@ def test_did_you_mean_for_missing_codes(index: SearchIndex) -> None:
         ("heart attack", "I21.9", 1),
         ("afib", "I48.91", 5),
         ("strep throat", "J02.0", 1),
+        ("bee sting", "T63.441", 3),
+        ("hives", "L50.9", 1),
+        ("dog bite", "W54.0", 1),
     ],
 )
 def test_abbreviations(index: SearchIndex, query: str, expected: str, within: int) -> None:
