@@ -271,6 +271,14 @@ async def test_rows_add_move_delete_by_keyboard() -> None:
         assert [ln.code for ln in answer.lines] == ["99213", "87880"]
         assert answer.lines[0].modifiers == ("25", "lt")
         assert answer.lines[0].pointers == ("A", "B")
+        # every row is laid out inside its list (none clipped away), and shown on screen
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        for rows_id, rows in (("#dx-rows", form.dx_rows), ("#line-rows", form.line_rows)):
+            box = form.query_one(rows_id).region
+            for row in rows:
+                assert box.contains_region(row.region), (rows_id, row.region, box)
+        assert "87880" in screen_text(app)
 
 
 async def test_draft_is_kept_when_leaving_a_case() -> None:
