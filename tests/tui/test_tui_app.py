@@ -487,7 +487,7 @@ async def test_markup_in_pack_text_is_shown_literally() -> None:
         text = screen_text(app)
         assert "Markup [bold]test[/bold] pack" in text
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
         assert "Title with [/bold] and [@click=app.quit]x[/]" in text
         for literal in ("Patient [redacted] says", "[@click=app.quit]x[/]", "[b]not"):
@@ -495,7 +495,7 @@ async def test_markup_in_pack_text_is_shown_literally() -> None:
         note = app.screen.query_one(".note-text", Static)
         assert str(note.render()) == MARKUP_NOTE
         await pilot.press("ctrl+g")
-        await pilot.pause()
+        await settle(pilot)
         assert "[red]markup[/red]." in screen_text(app)
         # clicking the would-be link does nothing: the app is still running
         await pilot.click("#note", offset=(10, 2))
