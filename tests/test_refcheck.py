@@ -151,6 +151,15 @@ def test_use_additional_code(tmp_path: Path, check: PackCheck) -> None:
     assert run(tmp_path, check, case(dx("E11.621") + dx("L97.411") + dx("Z79.84"))) == []
 
 
+@pytest.mark.parametrize("code", ["N39.0", "N30.00", "L57.0"])
+def test_organism_and_external_cause_companions_are_not_demanded(
+    tmp_path: Path, check: PackCheck, code: str
+) -> None:
+    # N39.0/N30 ask for B95-B97 (only when the organism is known), L57 for W89/W90
+    # (external causes, reported when required): a key without them is not flagged.
+    assert run(tmp_path, check, case(dx(code))) == []
+
+
 def test_use_additional_code_group_satisfied_by_any_member(
     tmp_path: Path, check: PackCheck
 ) -> None:

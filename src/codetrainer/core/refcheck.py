@@ -128,9 +128,22 @@ def _use_additional_groups(reference: Reference, code: str) -> list[tuple[str, s
             refs: list[str] = []
             for m in members:
                 refs.extend(f"{a}-{b}" if a != b else a for a, b in code_refs(m))
-            if refs:
+            if refs and not all(_only_when_documented(r) for r in refs):
                 out.append((item.code, " ".join(members), refs))
     return out
+
+
+def _only_when_documented(ref: str) -> bool:
+    """Companions that depend on facts a note may rightly lack, so never demanded.
+
+    Infectious-agent codes (B95-B97) apply only when the organism is documented, and
+    external-cause codes (V00-Y99) are reported when a provider, state or payer asks for
+    them (guideline I.C.20). Warning on every case without them would be noise.
+    """
+    first, last = _ref_pair(ref)
+    if first[:1] in "VWXY" and last[:1] in "VWXY":
+        return True
+    return "B95" <= first[:3] <= last[:3] <= "B97"
 
 
 def _ref_pair(ref: str) -> tuple[str, str]:

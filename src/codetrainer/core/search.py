@@ -115,8 +115,6 @@ SYNONYMS: dict[str, str] = {
     "dog bite": "bitten by dog",
     "cat bite": "bitten by cat",
     "cut": "laceration",
-    "heart attack": "myocardial infarction",
-    "stroke": "cerebral infarction",
     "hives": "urticaria",
     # belly, kidneys, bladder
     "gerd": "gastro esophageal reflux disease",
