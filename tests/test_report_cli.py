@@ -47,8 +47,9 @@ def test_export_csv_to_stdout_and_json_by_file_name(
     payload = json.loads(target.read_text())
     assert payload["student"] == "Ana L." and len(payload["attempts"]) == 12
 
+    # the name given with --student is remembered for the next export
     assert main(["export", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["student"] == "Ana"
+    assert json.loads(capsys.readouterr().out)["student"] == "Ana L."
 
 
 def test_export_to_an_unwritable_place_fails_cleanly(

@@ -38,8 +38,8 @@ def register(subparsers: Any) -> None:
         "--student",
         metavar="NAME",
         default=None,
-        help="your name as the report should show it (default: the name saved in the "
-        "app, else the instructor sees the file name)",
+        help="your name as the class report should show it; remembered for later "
+        "exports (default: the name given last time, else the instructor sees the file name)",
     )
     p.set_defaults(handler=_export)
 
@@ -86,6 +86,8 @@ def _export(args: argparse.Namespace) -> int:
                 attempts = store.attempts()
                 if student is None:
                     student = store.get_meta("student")
+                elif student.strip() and not store.read_only:
+                    store.set_meta("student", student.strip())
         except StoreError as exc:
             print(f"codetrainer: error: {exc}", file=sys.stderr)
             return 1
@@ -102,7 +104,8 @@ def _export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"wrote {len(attempts)} attempts to {args.output}", file=sys.stderr)
+    count = len(attempts)
+    print(f"wrote {count} attempt{'' if count == 1 else 's'} to {args.output}", file=sys.stderr)
     return 0
 
 
