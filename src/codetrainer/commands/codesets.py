@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -92,34 +93,31 @@ def _report(result: Any, what: str) -> None:
 
 
 def _import_hcpcs(args: argparse.Namespace) -> int:
-    from codetrainer.core.codesets import CodeSetImportError, clear_memo, import_hcpcs
+    from codetrainer.core.codesets import import_hcpcs
 
-    src = Path(args.file)
-    if not src.is_file():
-        print(f"codetrainer codesets: no such file: {src}", file=sys.stderr)
-        return 2
-    try:
-        result = import_hcpcs(src, _dest(args), year=args.year)
-    except CodeSetImportError as exc:
-        print(f"codetrainer codesets: import failed:\n{exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"codetrainer codesets: cannot write: {exc}", file=sys.stderr)
-        return 1
-    clear_memo()
-    _report(result, "HCPCS Level II")
-    return 0
+    return _import(
+        args, "HCPCS Level II", lambda src, dest: import_hcpcs(src, dest, year=args.year)
+    )
 
 
 def _import_cpt(args: argparse.Namespace) -> int:
-    from codetrainer.core.codesets import CodeSetImportError, clear_memo, import_cpt
+    from codetrainer.core.codesets import import_cpt
+
+    return _import(
+        args, "CPT", lambda src, dest: import_cpt(src, dest, set_id=args.id, year=args.year)
+    )
+
+
+def _import(args: argparse.Namespace, what: str, run: Callable[[Path, Path], Any]) -> int:
+    """Shared shape of the importers: check the file, import, report; 2 usage, 1 failure."""
+    from codetrainer.core.codesets import CodeSetImportError, clear_memo
 
     src = Path(args.file)
     if not src.is_file():
         print(f"codetrainer codesets: no such file: {src}", file=sys.stderr)
         return 2
     try:
-        result = import_cpt(src, _dest(args), set_id=args.id, year=args.year)
+        result = run(src, _dest(args))
     except CodeSetImportError as exc:
         print(f"codetrainer codesets: import failed:\n{exc}", file=sys.stderr)
         return 1
@@ -127,7 +125,7 @@ def _import_cpt(args: argparse.Namespace) -> int:
         print(f"codetrainer codesets: cannot write: {exc}", file=sys.stderr)
         return 1
     clear_memo()
-    _report(result, "CPT")
+    _report(result, what)
     return 0
 
 
