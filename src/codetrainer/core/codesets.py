@@ -681,32 +681,22 @@ def import_hcpcs(src: Path, dest_dir: Path, *, year: str | None = None) -> Impor
         return out
 
     source = f"CMS HCPCS Level II annual file {src.name}, imported {stamp}"
-    if codes:
-        path = dest / f"hcpcs-cms-{yr}.yaml"
-        code_rows = rows(codes)
+    for prefix, system, records in (
+        ("hcpcs", System.HCPCS, codes),
+        ("modifiers", System.MODIFIER, mods),
+    ):
+        if not records:
+            continue
+        path = dest / f"{prefix}-cms-{yr}.yaml"
+        written = rows(records)
         _dump_codeset(
-            path,
-            set_id=f"hcpcs-cms-{yr}",
-            system=System.HCPCS,
-            year=yr,
-            source=source,
-            rows=code_rows,
+            path, set_id=f"{prefix}-cms-{yr}", system=system, year=yr, source=source, rows=written
         )
         result.written.append(path)
-        result.codes = len(code_rows)
-    if mods:
-        path = dest / f"modifiers-cms-{yr}.yaml"
-        mod_rows = rows(mods)
-        _dump_codeset(
-            path,
-            set_id=f"modifiers-cms-{yr}",
-            system=System.MODIFIER,
-            year=yr,
-            source=source,
-            rows=mod_rows,
-        )
-        result.written.append(path)
-        result.modifiers = len(mod_rows)
+        if system is System.HCPCS:
+            result.codes = len(written)
+        else:
+            result.modifiers = len(written)
     return result
 
 

@@ -39,7 +39,7 @@ from codetrainer.core.grading.relations import (
     icd_relation,
     procedure_relation,
 )
-from codetrainer.core.grading.results import CaseResult, ItemResult, PackResult, Verdict
+from codetrainer.core.grading.results import CaseResult, Field, ItemResult, PackResult, Verdict
 from codetrainer.core.grading.rubric import (
     DX_POINTS,
     EXTRA_CODE_PENALTY,
@@ -591,20 +591,7 @@ def _dx_extra(key: _Key, gv: _Given, dup: bool, column: list[_Pair], lk: Lookup)
         duplicate=dup,
         excludes1=_excludes1_notes(lk, code, key.dx_targets) if code else [],
     )
-    text = explain.join(text, _slip_hint(column, key.dx_targets, code))
-    mistake = key.mistakes.get(code, "") if code else ""
-    if mistake:
-        kinds = (*kinds, "mistake")
-    return ItemResult(
-        "diagnosis",
-        None,
-        gv.raw,
-        "extra",
-        kinds,
-        -EXTRA_CODE_PENALTY,
-        0.0,
-        explain.join(mistake, text),
-    )
+    return _extra_item("diagnosis", key, gv, kinds, text, key.dx_targets, column)
 
 
 def _slip_hint(
@@ -781,19 +768,26 @@ def _line_extra(key: _Key, gv: _Given, dup: bool, column: list[_Pair], lk: Looku
         gv.read.problem,
         duplicate=dup,
     )
-    text = explain.join(text, _slip_hint(column, key.line_targets, code))
+    return _extra_item("line", key, gv, kinds, text, key.line_targets, column)
+
+
+def _extra_item(
+    field: Field,
+    key: _Key,
+    gv: _Given,
+    kinds: tuple[str, ...],
+    text: str,
+    targets: Sequence[tuple[str, ...]],
+    column: list[_Pair],
+) -> ItemResult:
+    """An extra diagnosis or line: the penalty, a slip hint, the author's mistake note."""
+    code = gv.code
+    text = explain.join(text, _slip_hint(column, targets, code))
     mistake = key.mistakes.get(code, "") if code else ""
     if mistake:
         kinds = (*kinds, "mistake")
     return ItemResult(
-        "line",
-        None,
-        gv.raw,
-        "extra",
-        kinds,
-        -EXTRA_CODE_PENALTY,
-        0.0,
-        explain.join(mistake, text),
+        field, None, gv.raw, "extra", kinds, -EXTRA_CODE_PENALTY, 0.0, explain.join(mistake, text)
     )
 
 
