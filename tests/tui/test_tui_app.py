@@ -182,6 +182,23 @@ async def test_enter_in_a_field_puts_the_top_match_there() -> None:
         assert _focused_field(app).kind == "modifiers"
 
 
+async def test_enter_while_the_lookup_loads_keeps_the_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """First start: the index is still being built; enter must not move on and drop words."""
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        monkeypatch.setattr(type(app.services), "search_ready", property(lambda self: False))
+        await pilot.press(*"sore throat", "enter")
+        await pilot.pause()
+        field = _focused_field(app)
+        assert (field.kind, field.value) == ("diagnosis", "sore throat")
+        assert any("still loading" in str(n.message) for n in app._notifications)
+
+
 async def test_wrong_answer_feedback_uses_symbols_and_words() -> None:
     app = make_app([MINI])
     async with app.run_test(size=WIDE) as pilot:

@@ -197,6 +197,10 @@ class CaseScreen(Screen[None]):
                     self.target = field
                     self._insert_hit(hit)
                     return
+                if not self.app.services.search_ready:
+                    # first start: the index is still being built; keep the words and say so
+                    self.notify("The code lookup is still loading; press enter again in a moment.")
+                    return
         event.form.move_on()
 
     def _lookup_text(self, field: FieldInput) -> str:
