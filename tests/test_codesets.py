@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from codetrainer.cli import main
 from codetrainer.core import codesets as cs
 from codetrainer.core.codes import System
 from codetrainer.core.codesets import (
@@ -273,6 +274,45 @@ def test_hcpcs_problems_carry_line_numbers() -> None:
     assert warnings[2].startswith("line 5: 'Q1' is not a HCPCS Level II code")
     _, _, _, errors = parse_hcpcs("A4253 short\n")
     assert errors and errors[0].startswith("line 1: only 11 characters")
+
+
+def _dated(term: str, action: str = " ") -> str:
+    """Columns 120-320 with a termination date at 285-292 and the action code at 293."""
+    rest = " " * 165 + f"{term:<8}" + action
+    return rest
+
+
+def test_hcpcs_termination_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "HCPC2026_APR_ANWEB.txt"
+    src.write_text(
+        "\n".join(
+            [
+                record("A4253", "00100", "3", "Strips"),
+                record("A9270", "00100", "3", "Gone last year", rest=_dated("20251231", "D")),
+                record("G0999", "00100", "3", "Ends in June", rest=_dated("20260630")),
+                record("A4259", "00100", "3", "Lancets", rest=_dated("2026-13")),
+                record("   XY", "00100", "7", "Old modifier", rest=_dated("20241231", "D")),
+                record("   RT", "00100", "7", "Right side"),
+            ]
+        )
+        + "\n"
+    )
+    result = import_hcpcs(src, tmp_path / "out")
+    assert result.discontinued == ["A9270", "XY"]
+    assert result.codes == 3 and result.modifiers == 1
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("line 4: termination date '2026-13'")
+    codes = load_codeset(tmp_path / "out" / "hcpcs-cms-2026.yaml")
+    assert codes.ok and codes.value is not None
+    by_code = {e.code: e for e in codes.value.codes}
+    assert sorted(by_code) == ["A4253", "A4259", "G0999"]
+    assert "termination date 2026-06-30" in by_code["G0999"].notes
+    assert by_code["A4253"].notes == "" and "termination" not in by_code["A4259"].notes
+    # the CLI names what it left out
+    code = main(["codesets", "import-hcpcs", str(src), "--dest", str(tmp_path / "cli")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Left out 2 discontinued code(s)" in out and "A9270, XY" in out
 
 
 def test_hcpcs_short_line_fails_without_writing(tmp_path: Path) -> None:

@@ -39,7 +39,9 @@ def register(subparsers: Any) -> None:
         description=(
             "Import the CMS annual HCPCS Level II file (HCPC20xx_..._ANWEB_*.txt, 320-character "
             "records). Writes a HCPCS code set and a modifier set to your user folder. CPT "
-            "lines and numeric modifiers are skipped (their descriptors belong to the AMA)."
+            "lines and numeric modifiers are skipped (their descriptors belong to the AMA); "
+            "codes terminated before the code year (columns 285-292) are left out, and a "
+            "later termination date is kept as a note on the code."
         ),
     )
     hc.add_argument("file", metavar="FILE", help="the CMS fixed-width text file")
@@ -88,6 +90,13 @@ def _report(result: Any, what: str) -> None:
     print(f"Imported {' and '.join(parts)}.")
     if result.skipped:
         print(f"Left out {result.skipped:,} record(s) on purpose (see the warnings/--help).")
+    gone = getattr(result, "discontinued", [])
+    if gone:
+        shown = ", ".join(gone[:10]) + (f" and {len(gone) - 10:,} more" if len(gone) > 10 else "")
+        print(
+            f"Left out {len(gone):,} discontinued code(s) whose CMS termination date is "
+            f"before the code year: {shown}"
+        )
     for path in result.written:
         print(f"  wrote {path}")
 

@@ -472,6 +472,8 @@ class ImportResult:
     modifiers: int = 0
     skipped: int = 0
     """Records left out on purpose (CPT lines of the HCPCS file, numeric modifiers)."""
+    discontinued: list[str] = field(default_factory=list)
+    """HCPCS codes and modifiers left out: terminated before the code year began."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -541,6 +543,8 @@ class _HcpcsRecord:
     line: int
     long: list[str]
     short: str
+    terminated: str = ""
+    """CMS termination date (columns 285-292, ``YYYYMMDD``): the last date of service."""
 
 
 def parse_hcpcs(text: str) -> tuple[list[_HcpcsRecord], int, list[str], list[str]]:
@@ -566,6 +570,13 @@ def parse_hcpcs(text: str) -> tuple[list[_HcpcsRecord], int, list[str], list[str
         rec = line[10]
         long = line[11:91].strip()
         short = line[91:119].strip()
+        terminated = line[284:292].strip()
+        if rec in "37" and terminated and not _is_date(terminated):
+            warnings.append(
+                f"line {n}: termination date '{terminated}' in columns 285-292 is not "
+                "YYYYMMDD; the code is kept as current"
+            )
+            terminated = ""
         if rec in "37":
             current = None
             skipping = None
@@ -582,7 +593,7 @@ def parse_hcpcs(text: str) -> tuple[list[_HcpcsRecord], int, list[str], list[str
                     )
                     skipping = code
                     continue
-                current = _HcpcsRecord(code, "code", n, [long] if long else [], short)
+                current = _HcpcsRecord(code, "code", n, [long] if long else [], short, terminated)
             else:
                 code = (line[3:5] if not line[0:3].strip() else line[0:5]).strip().upper()
                 if re.fullmatch(r"\d{2}", code):
@@ -596,7 +607,9 @@ def parse_hcpcs(text: str) -> tuple[list[_HcpcsRecord], int, list[str], list[str
                     )
                     skipping = code
                     continue
-                current = _HcpcsRecord(code, "modifier", n, [long] if long else [], short)
+                current = _HcpcsRecord(
+                    code, "modifier", n, [long] if long else [], short, terminated
+                )
             records.append(current)
         elif rec in "48":
             code = line[0:5].strip().upper()
@@ -622,6 +635,14 @@ def parse_hcpcs(text: str) -> tuple[list[_HcpcsRecord], int, list[str], list[str
                 f"line {n}: record id '{rec}' in column 11 is not 3, 4, 7 or 8; skipped"
             )
     return records, skipped, warnings, errors
+
+
+def _is_date(text: str) -> bool:
+    try:
+        time.strptime(text, "%Y%m%d")
+    except ValueError:
+        return False
+    return len(text) == 8
 
 
 def _year_from(name: str, year: str | None) -> str:
@@ -663,10 +684,16 @@ def import_hcpcs(src: Path, dest_dir: Path, *, year: str | None = None) -> Impor
     dest = Path(dest_dir)
     stamp = time.strftime("%Y-%m-%d")
 
+    year_start = f"{yr}0101" if re.fullmatch(r"\d{4}", yr) else ""
+
     def rows(items: list[_HcpcsRecord]) -> list[tuple[str, str, str]]:
         seen: dict[str, int] = {}
         out: list[tuple[str, str, str]] = []
         for r in items:
+            if r.terminated and year_start and r.terminated < year_start:
+                # discontinued before the code year starts: not a valid answer this year
+                result.discontinued.append(r.code)
+                continue
             if r.code in seen:
                 result.warnings.append(
                     f"line {r.line}: {r.code} appears again (first on line {seen[r.code]}); "
@@ -677,6 +704,10 @@ def import_hcpcs(src: Path, dest_dir: Path, *, year: str | None = None) -> Impor
             description = _clean(" ".join(r.long)) or _clean(r.short) or "(no description)"
             short = _clean(r.short)
             notes = f"CMS short description: {short}" if short and short != description else ""
+            if r.terminated:
+                last = f"{r.terminated[:4]}-{r.terminated[4:6]}-{r.terminated[6:]}"
+                ends = f"CMS termination date {last}: not valid for services after it."
+                notes = f"{notes} {ends}".strip()
             out.append((r.code, description, notes))
         return out
 
