@@ -65,6 +65,19 @@ def test_plain_table() -> None:
     assert "\x1b[" not in proc.stdout
 
 
+def test_codes_awaiting_a_seventh_character_say_what_completes_them() -> None:
+    found = rows(run("lookup", "sprain", "left", "ankle", "--json", "--limit", "5"))
+    by_code = {r["code"]: r for r in found}
+    assert by_code["S93.402"]["billable"] is False
+    assert by_code["S93.402"]["seventh"] == ["A", "D", "S"]
+    scalp = rows(run("lookup", "S01.01", "--json", "--limit", "3"))
+    assert scalp[0]["code"] == "S01.01" and scalp[0]["seventh"] == ["XA", "XD", "XS"]
+    assert "seventh" not in scalp[1]  # S01.01XA is complete
+    table = run("lookup", "sprain left ankle", "--limit", "3").stdout.splitlines()
+    assert table[2].split()[:3] == ["S93.402", "ICD-10-CM", "+7th"]
+    assert table[-1].startswith("+7th: not billable until a 7th character is added")
+
+
 def test_exit_codes() -> None:
     nothing = run("lookup", "zzqxv")
     assert nothing.returncode == 1 and "nothing matches" in nothing.stderr

@@ -230,6 +230,25 @@ def test_entry_shapes(ref: Reference) -> None:
     assert not ref.needs_seventh("M17.1") and not ref.needs_seventh("S52.521A")
 
 
+def test_seventh_suffixes_say_what_completes_a_code(ref: Reference) -> None:
+    def suffixes(code: str) -> tuple[str, ...]:
+        i = ref.index_of(code)
+        assert i is not None, code
+        return ref.seventh_suffixes_at(i)
+
+    assert suffixes("S93.402") == ("A", "D", "S")
+    assert suffixes("S52.521") == ("A", "D", "G", "K", "P", "S")
+    assert suffixes("S01.01") == ("XA", "XD", "XS")  # placeholder X first
+    assert suffixes("T78.40") == ("XA", "XD", "XS")
+    for complete_or_branch in ("S93.402A", "E11.9", "S01.0", "S52.52", "M17.1"):
+        assert suffixes(complete_or_branch) == (), complete_or_branch
+    for code in ("S93.402", "S01.01"):
+        i = ref.index_of(code)
+        assert i is not None
+        for tail in ref.seventh_suffixes_at(i):
+            assert ref.is_billable(code + tail), code + tail
+
+
 def test_headers_in_fy2026(ref: Reference) -> None:
     for header in ("M17.1", "N80.0"):
         assert header in ref and not ref.is_billable(header)

@@ -187,6 +187,21 @@ async def test_enter_in_a_field_puts_the_top_match_there() -> None:
         assert _focused_field(app).kind == "modifiers"
 
 
+async def test_inserting_a_code_without_its_7th_character_says_what_to_type() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await _lookup_insert(pilot, "S01.01")
+        field = _focused_field(app)
+        assert (field.kind, field.value) == ("diagnosis", "S01.01")
+        messages = [str(n.message) for n in app._notifications]
+        assert any("placeholder X and a 7th character (XA, XD, XS)" in m for m in messages)
+        await pilot.press(*"XA")  # the cursor waits at the end of the code
+        assert field.value == "S01.01XA"
+
+
 async def test_enter_while_the_lookup_loads_keeps_the_words(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

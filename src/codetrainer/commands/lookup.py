@@ -58,9 +58,16 @@ def format_table(rows: list[Any], width: int = 100) -> str:
             desc = f"{desc} [{' '.join(h.matched.split())}]"
         if len(desc) > room:
             desc = desc[: room - 1] + "…"
-        bill = "yes" if h.billable else "no"
+        bill = "yes" if h.billable else ("+7th" if h.seventh else "no")
         lines.append(
             f"{h.code:<{code_w}}  {h.system.value:<{sys_w}}  {bill:<4}  {h.score:>5.1f}  {desc}"
+        )
+    if any(h.seventh for h in rows):
+        lines.append("")
+        lines.append(
+            "+7th: not billable until a 7th character is added (A initial encounter, D "
+            "subsequent, S sequela ...; short codes take the placeholder X first). --json "
+            "lists what completes each code in 'seventh'."
         )
     return "\n".join(lines)
 

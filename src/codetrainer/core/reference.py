@@ -351,6 +351,20 @@ class Reference:
             return ""
         return self._record(i)[0]
 
+    def seventh_suffixes_at(self, i: int) -> tuple[str, ...]:
+        """For a code whose children are its 7th-character codes, what completes it.
+
+        ``("A", "D", "S")`` for S93.402; ``("XA", "XD", "XS")`` for S01.01, which needs
+        the placeholder X first. Empty for anything else.
+        """
+        if self._flags[i] & (_F_BILLABLE | _F_GENERATED):
+            return ()
+        j = i + 1
+        if j >= self._end[i] or not self._flags[j] & _F_GENERATED:
+            return ()
+        code = self.code_at(i)
+        return tuple(self.code_at(k)[len(code) :] for k in self._child_positions(i))
+
     def texts_at(self, i: int) -> tuple[str, list[str], list[str]]:
         """Description, inclusion terms and includes notes by position (for indexing)."""
         fields = self._record(i)

@@ -203,10 +203,13 @@ class SearchHit:
     """0-100, higher is better."""
     matched: str
     """The text that matched: a description, an inclusion term, or the code itself."""
+    seventh: tuple[str, ...] = ()
+    """For an ICD-10-CM code that still needs its 7th character, what completes it:
+    ``("A", "D", "S")``, or ``("XA", "XD", "XS")`` when the placeholder X comes first."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON row of ``codetrainer lookup --json``."""
-        return {
+        row: dict[str, Any] = {
             "system": self.system.value,
             "code": self.code,
             "description": self.description,
@@ -214,6 +217,9 @@ class SearchHit:
             "score": self.score,
             "matched": self.matched,
         }
+        if self.seventh:
+            row["seventh"] = list(self.seventh)
+        return row
 
 
 def _fold(text: str) -> str:
@@ -654,7 +660,18 @@ class SearchIndex:
         ranked = sorted(
             found.values(), key=lambda h: (-h.score, not h.billable, h.system.value, h.code)
         )
-        return [replace(h, score=round(min(100.0, max(0.0, h.score)), 1)) for h in ranked[:limit]]
+        return [
+            replace(h, score=round(min(100.0, max(0.0, h.score)), 1), seventh=self._seventh_of(h))
+            for h in ranked[:limit]
+        ]
+
+    def _seventh_of(self, hit: SearchHit) -> tuple[str, ...]:
+        """What completes a shown ICD-10-CM code still missing its 7th character."""
+        ref = self.reference
+        if ref is None or hit.billable or hit.system is not System.ICD10CM:
+            return ()
+        i = ref.index_of(hit.code)
+        return ref.seventh_suffixes_at(i) if i is not None else ()
 
     def warm_up(self) -> None:
         """Do the one-off work of a first query now (import rapidfuzz, length buckets).

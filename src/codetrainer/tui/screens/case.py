@@ -27,7 +27,7 @@ from codetrainer.tui.widgets.diagnosis_row import DiagnosisRow
 from codetrainer.tui.widgets.field_input import FieldInput, FieldKind
 from codetrainer.tui.widgets.hint_box import HintBox
 from codetrainer.tui.widgets.line_row import LineRow, split_list
-from codetrainer.tui.widgets.lookup_panel import LookupPanel
+from codetrainer.tui.widgets.lookup_panel import LookupPanel, seventh_advice
 from codetrainer.tui.widgets.note_view import NoteView
 
 if TYPE_CHECKING:
@@ -260,6 +260,8 @@ class CaseScreen(Screen[None]):
         # set the focus now (not on the next idle): keys already typed go to this field
         self.set_focus(field)
         field.scroll_visible()
+        if hit.seventh:
+            self.notify(f"{seventh_advice(hit)}: type it now.", markup=False)
 
     async def _insert_in_new_row(self, hit: SearchHit) -> None:
         kind = DiagnosisRow if hit.system is System.ICD10CM else LineRow

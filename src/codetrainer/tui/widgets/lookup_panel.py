@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from codetrainer.core.search import SearchHit
     from codetrainer.tui.services import Services
 
-__all__ = ["LookupPanel", "hit_detail", "hit_text"]
+__all__ = ["LookupPanel", "hit_detail", "hit_text", "seventh_advice"]
 
 _SYSTEM_TAGS = {
     System.ICD10CM: "ICD",
@@ -46,10 +46,28 @@ def hit_text(hit: SearchHit) -> Text:
     text = Text(end="", no_wrap=True, overflow="ellipsis")
     text.append(f"{hit.code:<8} ", style="bold")
     text.append(f"{_SYSTEM_TAGS.get(hit.system, str(hit.system)):<5} ", style="dim")
-    if not hit.billable:
+    if hit.seventh:
+        text.append("+7th: ", style="italic")
+    elif not hit.billable:
         text.append("header: ", style="italic")
     text.append(one_line(hit.description))
     return text
+
+
+def seventh_advice(hit: SearchHit) -> str:
+    """What a code still missing its 7th character needs, in words ("" when complete)."""
+    if not hit.seventh:
+        return ""
+    choices = ", ".join(hit.seventh)
+    if all(s.startswith("X") and len(s) > 1 for s in hit.seventh):
+        return (
+            f"{hit.code} is not billable yet: add the placeholder X and a 7th character "
+            f"({choices}), e.g. {hit.code}{hit.seventh[0]}"
+        )
+    return (
+        f"{hit.code} is not billable yet: add a 7th character ({choices}), "
+        f"e.g. {hit.code}{hit.seventh[0]}"
+    )
 
 
 def hit_detail(hit: SearchHit) -> Text:
@@ -57,7 +75,9 @@ def hit_detail(hit: SearchHit) -> Text:
     text = Text(end="")
     text.append(f"{hit.code} ", style="bold")
     text.append(one_line(hit.description))
-    if not hit.billable:
+    if hit.seventh:
+        text.append(f" · {seventh_advice(hit)}", style="italic")
+    elif not hit.billable:
         text.append(" · not billable: pick a more specific code below it", style="italic")
     matched = one_line(hit.matched)
     if matched and matched.casefold() not in hit.description.casefold():
