@@ -47,6 +47,7 @@ def test_atomic_write_creates_and_replaces(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     atomic_write_text(target, "one\n")
     assert target.read_text() == "one\n"
+    assert target.stat().st_mode & 0o777 == 0o644  # not the temporary file's private 0o600
     target.chmod(0o600)
     atomic_write_text(target, "two\r\n")
     assert target.read_bytes() == b"two\r\n"

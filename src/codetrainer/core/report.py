@@ -26,8 +26,6 @@ import csv
 import gc
 import io
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -38,6 +36,7 @@ from typing import Any
 
 from codetrainer import __version__
 from codetrainer.core.store import SOLVED_SCORE, Attempt, Store, format_utc, utc_now
+from codetrainer.fileio import write_text_atomic
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -92,41 +91,12 @@ class ReportError(Exception):
 
 
 def atomic_write_text(path: Path | str, text: str, *, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new, never half.
+    """Write an export or a report so readers see the old file or the new, never half.
 
-    A temporary file in the same folder is written, flushed and fsynced, then moved over
-    ``path`` with :func:`os.replace`; the folder is fsynced too where the OS allows.
-    Raises OSError (the target is untouched then).
+    The folder must exist (a typo in ``-o`` should not create folders). Raises OSError;
+    the target is untouched then.
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            mode = target.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        try:
-            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:  # pragma: no cover - some filesystems refuse
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:  # pragma: no cover
-            pass
-        finally:
-            os.close(dir_fd)
+    write_text_atomic(path, text, encoding, make_parents=False)
 
 
 def _safe_cell(text: str) -> str:
