@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from codetrainer.core.report import (
+    default_jobs,
     format_export,
     load_report,
     render_table,
@@ -97,6 +98,9 @@ def main() -> int:
     parser.add_argument("--attempts", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--format", choices=("mixed", "csv", "json"), default="mixed")
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="worker processes to compare with 1 (default: auto)"
+    )
     args = parser.parse_args()
 
     rng = random.Random(2026)
@@ -133,21 +137,27 @@ def main() -> int:
             f"floor (read + json.loads / csv.reader only): best {floor:.3f} s wall, "
             f"{floor_cpu:.3f} s CPU"
         )
-        best = best_cpu = float("inf")
+        best = float("inf")
         report = None
-        for _ in range(args.repeat):
-            t = time.perf_counter()
-            c = time.process_time()
-            report = load_report([folder])
-            best = min(best, time.perf_counter() - t)
-            best_cpu = min(best_cpu, time.process_time() - c)
+        for jobs in dict.fromkeys((1, args.jobs or default_jobs())):
+            best = best_cpu = float("inf")
+            for _ in range(args.repeat):
+                t = time.perf_counter()
+                c = time.process_time()
+                report = load_report([folder], jobs=jobs)
+                best = min(best, time.perf_counter() - t)
+                best_cpu = min(best_cpu, time.process_time() - c)
+            assert report is not None
+            assert report.attempts == args.students * args.attempts, report.problems[:3]
+            cpu = f"{best_cpu:.3f} s CPU ({best_cpu / floor_cpu:.1f}x the floor)"
+            if jobs > 1:
+                cpu = f"{best_cpu:.3f} s CPU in the main process"
+            print(
+                f"load_report, {jobs} process{'es' if jobs > 1 else ''}: {report.files} files, "
+                f"{report.attempts} attempts, {len(report.cases)} cases -> best of "
+                f"{args.repeat}: {best:.3f} s wall, {cpu}"
+            )
         assert report is not None
-        assert report.attempts == args.students * args.attempts, report.problems[:3]
-        print(
-            f"load_report: {report.files} files, {report.attempts} attempts, "
-            f"{len(report.cases)} cases -> best of {args.repeat}: {best:.3f} s wall, "
-            f"{best_cpu:.3f} s CPU ({best_cpu / floor_cpu:.1f}x the floor)"
-        )
         for name, render in (
             ("render_table", render_table),
             ("report_to_json", report_to_json),

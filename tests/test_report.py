@@ -10,6 +10,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -389,3 +390,67 @@ def test_fast_report_path_equals_reading_everything(
     fast = load_report(paths)
     assert fast.problems == ()
     assert fast == build_report([read_export(p) for p in paths])
+
+
+def _big_class(folder: Path) -> list[Path]:
+    """60 files: each student's first export and a later one repeating it (plus newer
+    attempts), eight copies handed in twice, and four broken files."""
+    folder.mkdir()
+    for n in range(24):
+        name = f"student {n:02d}"
+        attempts = [
+            Attempt.from_dict({**a.to_dict(), "id": i + 1})
+            for i, a in enumerate(random_attempts(30, seed=500 + n, cases=8))
+        ]
+        first, later = ("json", "csv") if n % 3 else ("csv", "json")
+        early_text = format_export(attempts[:18], first, student=name)
+        (folder / f"{n:02d}-a.{first}").write_text(early_text, encoding="utf-8")
+        later_text = format_export(attempts, later, student=name)
+        (folder / f"{n:02d}-b.{later}").write_text(later_text, encoding="utf-8")
+        if n < 8:
+            (folder / f"{n:02d}-c.{first}").write_text(early_text, encoding="utf-8")
+    for name, text in sorted(BROKEN.items())[:4]:
+        (folder / f"zz-{name}").write_text(text, encoding="utf-8")
+    return sorted(folder.iterdir())
+
+
+def test_worker_processes_give_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codetrainer.core import report as report_module
+
+    paths = _big_class(tmp_path / "class")
+    assert len(paths) == 60
+    calls: list[int] = []
+    parallel = report_module._aggregate_parallel
+
+    def spy(files: list[Path], jobs: int, top: int | None) -> Any:
+        calls.append(jobs)
+        return parallel(files, jobs, top)
+
+    monkeypatch.setattr(report_module, "_aggregate_parallel", spy)
+    serial = load_report(paths, jobs=1)
+    assert calls == []
+    spread = load_report(paths, jobs=2)
+    assert calls == [2]  # really read by worker processes
+    assert spread == serial
+    # each student's 30 attempts once: the later export and the copy repeat 18 + 18
+    assert serial.attempts == 24 * 30 and serial.students == 24
+    assert serial.duplicates == 24 * 18 + 8 * 18
+    assert len(serial.problems) == 4 and serial.files == 56
+
+
+def test_without_worker_processes_the_report_is_read_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    paths = _big_class(tmp_path / "class")
+    expected = load_report(paths, jobs=1)
+
+    class NoProcesses:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise OSError(38, "Function not implemented")  # e.g. no semaphores in a sandbox
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    assert load_report(paths, jobs=2) == expected

@@ -26,8 +26,9 @@ import csv
 import gc
 import io
 import json
+import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -50,6 +51,7 @@ __all__ = [
     "StudentTotal",
     "atomic_write_text",
     "build_report",
+    "default_jobs",
     "export_attempts",
     "format_export",
     "load_report",
@@ -557,6 +559,93 @@ class ClassReport:
         return asdict(self)
 
 
+@dataclass(slots=True)
+class _FileSum:
+    """One export file boiled down (picklable: worker processes send it back)."""
+
+    keys: set[str]
+    """``created|id|pack|case`` of every attempt counted, to spot the same attempt again."""
+    duplicates: int
+    groups: dict[tuple[str, str], list[Any]]
+    """(pack, case) -> [count, score sum, seconds sum, first created, first score, best]."""
+    kinds: Counter[str]
+    codes: Counter[str]
+    code_cases: dict[str, Counter[str]]
+    """Wrong code -> how often per ``pack/case`` label."""
+    count: int
+    total: float
+    spent: float
+    last: str
+
+
+def _summarise(rows: Iterable[_Row], skip: Set[str] = frozenset()) -> _FileSum:
+    """Boil one file's rows down; attempts whose key is in ``skip`` (or that repeat
+    within the file) only count as duplicates."""
+    # One tight loop over the rows with local state, merged into the totals once per
+    # file (a file holds one student). Measured faster than grouping with sort/groupby,
+    # whose per-group overhead outweighs the per-row savings.
+    keys: set[str] = set()
+    duplicates = 0
+    groups: dict[tuple[str, str], list[Any]] = {}
+    kinds: list[str] = []
+    codes: list[str] = []
+    wrong_at: list[tuple[tuple[str, str], tuple[str, ...]]] = []
+    count = 0
+    total = 0.0
+    spent = 0.0
+    last = ""
+    for created, attempt_id, pack, case, score, seconds, row_kinds, wrong in rows:
+        if created:
+            key = f"{created}|{attempt_id}|{pack}|{case}"  # a new str: pins no parsed text
+            if key in keys or key in skip:  # the same attempt handed in twice
+                duplicates += 1
+                continue
+            keys.add(key)
+            if created > last:
+                last = created
+        where = (pack, case)
+        g = groups.get(where)
+        if g is None:
+            groups[where] = [1, score, seconds, created, score, score]
+        else:
+            g[0] += 1
+            g[1] += score
+            g[2] += seconds
+            if created < g[3]:
+                g[3] = created
+                g[4] = score
+            if score > g[5]:
+                g[5] = score
+        if row_kinds:
+            kinds += row_kinds
+        if wrong:
+            codes += wrong
+            wrong_at.append((where, wrong))
+        count += 1
+        total += score
+        spent += seconds if 0.0 <= seconds <= 1800.0 else (0.0 if seconds < 0 else 1800.0)
+    code_cases: dict[str, Counter[str]] = {}
+    for (pack, case), wrong in wrong_at:
+        label = f"{pack}/{case}"
+        for code in wrong:
+            per = code_cases.get(code)
+            if per is None:
+                per = code_cases[code] = Counter()
+            per[label] += 1
+    return _FileSum(
+        keys,
+        duplicates,
+        groups,
+        Counter(kinds),
+        Counter(codes),
+        code_cases,
+        count,
+        total,
+        spent,
+        last,
+    )
+
+
 class _Acc:
     """Aggregation state (plain dicts keyed by tuples, for speed)."""
 
@@ -579,52 +668,20 @@ class _Acc:
 
     def add(self, student: str, rows: Iterable[_Row]) -> None:
         """Aggregate one file's rows (all of one student)."""
+        self.merge(student, _summarise(rows, self.seen.get(student, frozenset())))
+
+    def overlaps(self, student: str, part: _FileSum) -> bool:
+        """Whether a file summarised on its own repeats attempts already counted."""
+        seen = self.seen.get(student)
+        return seen is not None and not seen.isdisjoint(part.keys)
+
+    def merge(self, student: str, part: _FileSum) -> None:
+        """Add one file's summary (its attempts must not repeat counted ones)."""
         self.files += 1
-        # One tight loop over the rows with local state; merged into the totals once per
-        # file (a file holds one student). Measured faster than grouping with
-        # sort/groupby, whose per-group overhead outweighs the per-row savings.
-        seen = self.seen.setdefault(student, set())
-        groups: dict[tuple[str, str], list[Any]] = {}
-        kinds: list[str] = []
-        codes: list[str] = []
-        wrong_at: list[tuple[tuple[str, str], tuple[str, ...]]] = []
-        count = 0
-        total = 0.0
-        spent = 0.0
-        last = self.last.get(student, "")
-        for created, attempt_id, pack, case, score, seconds, row_kinds, wrong in rows:
-            if created:
-                key = f"{created}|{attempt_id}|{pack}|{case}"  # a new str: pins no parsed text
-                if key in seen:  # the same attempt handed in twice
-                    self.duplicates += 1
-                    continue
-                seen.add(key)
-                if created > last:
-                    last = created
-            where = (pack, case)
-            g = groups.get(where)
-            if g is None:
-                # count, score sum, seconds sum, first created, first score, best score
-                groups[where] = [1, score, seconds, created, score, score]
-            else:
-                g[0] += 1
-                g[1] += score
-                g[2] += seconds
-                if created < g[3]:
-                    g[3] = created
-                    g[4] = score
-                if score > g[5]:
-                    g[5] = score
-            if row_kinds:
-                kinds += row_kinds
-            if wrong:
-                codes += wrong
-                wrong_at.append((where, wrong))
-            count += 1
-            total += score
-            spent += seconds if 0.0 <= seconds <= 1800.0 else (0.0 if seconds < 0 else 1800.0)
+        self.seen.setdefault(student, set()).update(part.keys)
+        self.duplicates += part.duplicates
         cases = self.case_scores
-        for where, (n, score_sum, seconds_sum, created, first_score, best) in groups.items():
+        for where, (n, score_sum, seconds_sum, created, first_score, best) in part.groups.items():
             acc = cases.get(where)
             if acc is None:
                 cases[where] = [float(n), score_sum, seconds_sum]
@@ -638,25 +695,21 @@ class _Acc:
                 self.first[sk] = (created, first_score)
             if best > self.best.get(sk, -1.0):
                 self.best[sk] = best
-        kind_count = Counter(kinds)
-        self.kinds.update(kind_count)
-        for kind in kind_count:
+        self.kinds.update(part.kinds)
+        for kind in part.kinds:
             self.kind_students[kind].add(student)
-        code_count = Counter(codes)
-        self.codes.update(code_count)
-        for code in code_count:
+        self.codes.update(part.codes)
+        for code in part.codes:
             self.code_students[code].add(student)
         code_cases = self.code_cases
-        for (pack, case), wrong in wrong_at:
-            label = f"{pack}/{case}"
-            for code in wrong:
-                code_cases[code][label] += 1
+        for code, labels in part.code_cases.items():
+            code_cases[code].update(labels)
         st = self.students[student]
-        st[0] += count
-        st[1] += total
-        st[2] += spent
-        if last:
-            self.last[student] = last
+        st[0] += part.count
+        st[1] += part.total
+        st[2] += part.spent
+        if part.last > self.last.get(student, ""):
+            self.last[student] = part.last
 
     def result(self, top: int | None, problems: Sequence[str]) -> ClassReport:
         firsts: dict[tuple[str, str], list[float]] = defaultdict(list)
@@ -763,26 +816,102 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     return out
 
 
-def load_report(paths: Iterable[Path | str], *, top: int | None = None) -> ClassReport:
+_PARALLEL_FROM = 48
+"""Files from which reading is spread over worker processes (fewer: not worth starting them)."""
+
+
+def default_jobs() -> int:
+    """Worker processes for a big report: the CPUs this process may use, at most 4."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, 4))
+
+
+def _read_one(path: Path) -> tuple[str, list[_Row]] | str:
+    """One file's student and rows, or why it cannot be read."""
+    try:
+        return _report_rows(path)
+    except ReportError as exc:
+        return str(exc)
+
+
+def _summarise_one(path: Path) -> tuple[str, _FileSum] | str:
+    """Worker process: one file read and boiled down (small to send back)."""
+    result = _read_one(path)
+    return result if isinstance(result, str) else (result[0], _summarise(result[1]))
+
+
+def _aggregate_parallel(files: list[Path], jobs: int, top: int | None) -> ClassReport:
+    """Files read and summarised by worker processes, merged here in the order given."""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork starts at once and needs no re-import, but is only safe without other threads
+    methods = multiprocessing.get_all_start_methods()
+    method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
+    chunk = max(1, min(16, len(files) // (jobs * 8)))
+    acc = _Acc()
+    problems: list[str] = []
+    with ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context(method), initializer=gc.disable
+    ) as pool:
+        results = pool.map(_summarise_one, files, chunksize=chunk)
+        for path, result in zip(files, results, strict=True):
+            if isinstance(result, str):
+                problems.append(result)
+            elif acc.overlaps(*result):
+                # repeats attempts of an earlier file (an export handed in again, or a
+                # later export of the same history): count it here, skipping the repeats
+                again = _read_one(path)
+                if isinstance(again, str):  # pragma: no cover - changed while reading
+                    problems.append(again)
+                else:
+                    acc.add(*again)
+            else:
+                acc.merge(*result)
+    return acc.result(top, problems)
+
+
+def _aggregate(files: list[Path], top: int | None) -> ClassReport:
+    acc = _Acc()
+    problems: list[str] = []
+    for path in files:
+        result = _read_one(path)
+        if isinstance(result, str):
+            problems.append(result)
+        else:
+            acc.add(*result)
+    return acc.result(top, problems)
+
+
+def load_report(
+    paths: Iterable[Path | str], *, top: int | None = None, jobs: int | None = None
+) -> ClassReport:
     """Read export files (folders are searched for ``*.csv`` and ``*.json``) and aggregate.
 
     A file that cannot be read is listed in :attr:`ClassReport.problems` and skipped.
+    Big classes are read by ``jobs`` worker processes (default :func:`default_jobs`;
+    1 = all in this process); the report is the same either way, files count in the
+    order given. Where worker processes cannot start, everything is read here.
     """
-    acc = _Acc()
-    problems: list[str] = []
+    files = _expand(paths)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
     # The aggregation keeps many small objects alive; the cyclic garbage collector would
     # scan them again and again (a third of the time) while finding nothing to free.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for path in _expand(paths):
+        if jobs > 1 and len(files) >= _PARALLEL_FROM:
+            from concurrent.futures.process import BrokenProcessPool
+
             try:
-                student, rows = _report_rows(path)
-            except ReportError as exc:
-                problems.append(str(exc))
-                continue
-            acc.add(student, rows)
-        return acc.result(top, problems)
+                return _aggregate_parallel(files, jobs, top)
+            except (OSError, RuntimeError, ImportError, BrokenProcessPool):
+                pass  # no processes here (a sandbox without semaphores): read them here
+        return _aggregate(files, top)
     finally:
         if collecting:
             gc.enable()
