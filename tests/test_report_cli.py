@@ -156,3 +156,21 @@ def test_commands_are_listed_and_do_not_load_the_ui() -> None:
         [sys.executable, "-m", "codetrainer", "--help"], capture_output=True, text=True, timeout=120
     ).stdout
     assert "export" in helptext and "report" in helptext
+
+
+def test_report_jobs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from progress_fixtures import random_attempts
+
+    from codetrainer.core.report import format_export
+
+    for n in range(50):  # big enough for worker processes
+        text = format_export(random_attempts(12, seed=n), "csv", student=f"S{n:02d}")
+        (tmp_path / f"{n:02d}.csv").write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", str(tmp_path), "--json", "--jobs", "1"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert main(["report", str(tmp_path), "--json", "--jobs", "2"]) == 0
+    two = json.loads(capsys.readouterr().out)
+    assert one == two and one["students"] == 50 and one["attempts"] == 600
+    assert main(["report", str(tmp_path), "--jobs", "0"]) == 2
+    assert "--jobs must be 1 or more" in capsys.readouterr().err

@@ -65,6 +65,13 @@ def register(subparsers: Any) -> None:
         help="rows per list: the table shows 10 by default, --json/--csv everything; 0 = all",
     )
     r.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    r.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes reading a big class at once (default: the CPUs, at most 4; 1 = one)",
+    )
     r.set_defaults(handler=_report)
 
 
@@ -121,9 +128,12 @@ def _report(args: argparse.Namespace) -> int:
     if args.top is not None and args.top < 0:
         print("codetrainer report: error: --top must be 0 or more", file=sys.stderr)
         return 2
+    if args.jobs is not None and args.jobs < 1:
+        print("codetrainer report: error: --jobs must be 1 or more", file=sys.stderr)
+        return 2
     table = not (args.json or args.csv)
     top = (10 if table else None) if args.top is None else (args.top or None)
-    report = load_report([Path(f) for f in args.files], top=None if table else top)
+    report = load_report([Path(f) for f in args.files], top=None if table else top, jobs=args.jobs)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if report.files == 0:
