@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Static, Tree
 from tui_fixtures import BROKEN, MARKUP, MINI, highlight_pack, make_app, screen_text, settle
 
@@ -217,6 +218,29 @@ async def test_enter_while_the_lookup_loads_keeps_the_words(
         field = _focused_field(app)
         assert (field.kind, field.value) == ("diagnosis", "sore throat")
         assert any("still loading" in str(n.message) for n in app._notifications)
+
+
+async def test_keys_typed_in_a_burst_land_in_their_fields() -> None:
+    """A fast typist on a busy machine (or a paste): every key is queued before the app
+    handles the first; tab and enter must still move on before the next key arrives."""
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        keys = [*"J02.9", "enter", *"99213", "tab", *"25", "tab", "tab", "a"]
+        for key in keys:  # all queued at once, as a terminal delivers a burst
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        form = app.screen.query_one(AnswerForm)
+        values = {f.kind: f.value for f in form.query(FieldInput)}
+        assert values["diagnosis"] == "J02.9"
+        assert values["line"] == "99213"
+        assert values["modifiers"] == "25"
+        assert values["pointers"] == "a"
+        assert _focused_field(app).kind == "pointers"
+        await pilot.press("shift+tab")
+        assert _focused_field(app).kind == "units"
 
 
 async def test_wrong_answer_feedback_uses_symbols_and_words() -> None:

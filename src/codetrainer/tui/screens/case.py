@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -68,6 +69,19 @@ class CaseScreen(Screen[None]):
         Binding("alt+up", "move_row(-1)", "Row up", priority=True, show=False),
         Binding("alt+down", "move_row(1)", "Row down", priority=True, show=False),
         Binding("ctrl+o", "focus_note", "Note", priority=True, show=False),
+        # Priority: the focus moves before the next key is delivered, so keys typed in a
+        # burst (a fast typist on a busy machine, a paste) land in the field they were
+        # meant for instead of all in the one that had the focus.
+        # (tab is in the help's list of keys that work everywhere)
+        Binding("tab", "step_focus(1)", "", priority=True, show=False),
+        Binding("shift+tab", "step_focus(-1)", "", priority=True, show=False),
+        Binding(
+            "enter",
+            "field_enter",
+            "Top lookup match (words) or next field (a code)",
+            priority=True,
+            show=False,
+        ),
         Binding("escape", "back", "Back"),
     ]
 
@@ -185,10 +199,26 @@ class CaseScreen(Screen[None]):
         self.target = field
         self.lookup.set_query(self._lookup_text(field), SYSTEMS_FOR[field.kind])
 
+    def action_step_focus(self, delta: int) -> None:
+        """Tab / shift+tab: the next or previous field, at once."""
+        if delta > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_field_enter(self) -> None:
+        """Enter in an answer field, handled at once (other widgets get their own enter)."""
+        field = self.focused
+        if not isinstance(field, FieldInput) or self.form not in field.ancestors:
+            raise SkipAction()
+        self._enter_in(field)
+
     @on(AnswerForm.FieldSubmitted)
     def _field_submitted(self, event: AnswerForm.FieldSubmitted) -> None:
+        self._enter_in(event.field)
+
+    def _enter_in(self, field: FieldInput) -> None:
         """Enter in a code field: words become the top lookup match; a code moves on."""
-        field = event.field
         if field.kind in ("diagnosis", "line", "modifiers"):
             text = self._lookup_text(field)
             if text and not _looks_finished(field.kind, text):
@@ -201,7 +231,7 @@ class CaseScreen(Screen[None]):
                     # first start: the index is still being built; keep the words and say so
                     self.notify("The code lookup is still loading; press enter again in a moment.")
                     return
-        event.form.move_on()
+        self.form.move_on()
 
     def _lookup_text(self, field: FieldInput) -> str:
         if field.kind == "modifiers":
@@ -261,7 +291,8 @@ class CaseScreen(Screen[None]):
         self.set_focus(field)
         field.scroll_visible()
         if hit.seventh:
-            self.notify(f"{seventh_advice(hit)}: type it now.", markup=False)
+            advice = seventh_advice(hit)
+            self.notify(f"{hit.code} is not billable yet: {advice}. Type it now.", markup=False)
 
     async def _insert_in_new_row(self, hit: SearchHit) -> None:
         kind = DiagnosisRow if hit.system is System.ICD10CM else LineRow

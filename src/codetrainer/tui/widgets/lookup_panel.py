@@ -55,19 +55,17 @@ def hit_text(hit: SearchHit) -> Text:
 
 
 def seventh_advice(hit: SearchHit) -> str:
-    """What a code still missing its 7th character needs, in words ("" when complete)."""
+    """What completes a code still missing its 7th character, in words ("" when complete).
+
+    ``"add a 7th character (A, D, S), e.g. S93.402A"``.
+    """
     if not hit.seventh:
         return ""
     choices = ", ".join(hit.seventh)
+    example = f"e.g. {hit.code}{hit.seventh[0]}"
     if all(s.startswith("X") and len(s) > 1 for s in hit.seventh):
-        return (
-            f"{hit.code} is not billable yet: add the placeholder X and a 7th character "
-            f"({choices}), e.g. {hit.code}{hit.seventh[0]}"
-        )
-    return (
-        f"{hit.code} is not billable yet: add a 7th character ({choices}), "
-        f"e.g. {hit.code}{hit.seventh[0]}"
-    )
+        return f"add the placeholder X and a 7th character ({choices}), {example}"
+    return f"add a 7th character ({choices}), {example}"
 
 
 def hit_detail(hit: SearchHit) -> Text:
@@ -76,7 +74,7 @@ def hit_detail(hit: SearchHit) -> Text:
     text.append(f"{hit.code} ", style="bold")
     text.append(one_line(hit.description))
     if hit.seventh:
-        text.append(f" · {seventh_advice(hit)}", style="italic")
+        text.append(f" · not billable yet: {seventh_advice(hit)}", style="italic")
     elif not hit.billable:
         text.append(" · not billable: pick a more specific code below it", style="italic")
     matched = one_line(hit.matched)
