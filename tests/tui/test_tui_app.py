@@ -243,6 +243,31 @@ async def test_keys_typed_in_a_burst_land_in_their_fields() -> None:
         assert _focused_field(app).kind == "units"
 
 
+@pytest.mark.parametrize(
+    "keys",
+    [
+        # through the lookup: enter inserts what the query says once its keys are in
+        ["ctrl+l", *"J02.9", "enter", "tab", *"99213"],
+        # words in the field: enter puts the top match there, a second enter moves on
+        [*"sore throat", "enter", "enter", *"99213"],
+    ],
+    ids=["lookup", "words"],
+)
+async def test_a_burst_through_the_lookup_keeps_its_order(keys: list[str]) -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        for key in keys:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        form = app.screen.query_one(AnswerForm)
+        values = {f.kind: f.value for f in form.query(FieldInput)}
+        assert (values["diagnosis"], values["line"]) == ("J02.9", "99213")
+        assert _focused_field(app).kind == "line"
+
+
 async def test_wrong_answer_feedback_uses_symbols_and_words() -> None:
     app = make_app([MINI])
     async with app.run_test(size=WIDE) as pilot:

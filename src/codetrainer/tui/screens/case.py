@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Header, Static
 from codetrainer.core.answer import GivenAnswer
 from codetrainer.core.codes import System, try_normalize
 from codetrainer.core.models import Case
+from codetrainer.tui.keyorder import after_queued_keys
 from codetrainer.tui.library import PackEntry
 from codetrainer.tui.text import one_line
 from codetrainer.tui.widgets.answer_form import AnswerForm
@@ -69,9 +70,9 @@ class CaseScreen(Screen[None]):
         Binding("alt+up", "move_row(-1)", "Row up", priority=True, show=False),
         Binding("alt+down", "move_row(1)", "Row down", priority=True, show=False),
         Binding("ctrl+o", "focus_note", "Note", priority=True, show=False),
-        # Priority: the focus moves before the next key is delivered, so keys typed in a
-        # burst (a fast typist on a busy machine, a paste) land in the field they were
-        # meant for instead of all in the one that had the focus.
+        # Priority, so keys typed in a burst (a fast typist on a busy machine, a paste)
+        # land in the field they were meant for, not all in the one that had the focus
+        # (see codetrainer.tui.keyorder).
         # (tab is in the help's list of keys that work everywhere)
         Binding("tab", "step_focus(1)", "", priority=True, show=False),
         Binding("shift+tab", "step_focus(-1)", "", priority=True, show=False),
@@ -199,19 +200,24 @@ class CaseScreen(Screen[None]):
         self.target = field
         self.lookup.set_query(self._lookup_text(field), SYSTEMS_FOR[field.kind])
 
-    def action_step_focus(self, delta: int) -> None:
-        """Tab / shift+tab: the next or previous field, at once."""
+    async def action_step_focus(self, delta: int) -> None:
+        """Tab / shift+tab: the next or previous field, after the keys typed before."""
+        focused = self.focused
+        if focused is not None:
+            await after_queued_keys(focused)
         if delta > 0:
             self.focus_next()
         else:
             self.focus_previous()
 
-    def action_field_enter(self) -> None:
-        """Enter in an answer field, handled at once (other widgets get their own enter)."""
+    async def action_field_enter(self) -> None:
+        """Enter in an answer field (other widgets get their own enter)."""
         field = self.focused
         if not isinstance(field, FieldInput) or self.form not in field.ancestors:
             raise SkipAction()
-        self._enter_in(field)
+        await after_queued_keys(field)
+        if self.focused is field:
+            self._enter_in(field)
 
     @on(AnswerForm.FieldSubmitted)
     def _field_submitted(self, event: AnswerForm.FieldSubmitted) -> None:

@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from codetrainer.core.codes import System
+from codetrainer.tui.keyorder import after_queued_keys
 from codetrainer.tui.text import one_line
 
 if TYPE_CHECKING:
@@ -92,8 +93,8 @@ class LookupPanel(Vertical):
     """Seconds to wait after a keystroke before searching."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # enter is handled here, before the key reaches the Input, so the choice is made
-        # while the key is processed (keys typed right after land in the right field)
+        # enter is handled here, before the key reaches the Input, so keys typed right
+        # after it land in the field the choice goes to (see codetrainer.tui.keyorder)
         Binding("enter", "choose", "Insert result", show=False, priority=True),
         Binding("down", "move(1)", "Next result", show=False),
         Binding("up", "move(-1)", "Previous result", show=False),
@@ -283,12 +284,15 @@ class LookupPanel(Vertical):
         event.stop()
         self._choose()
 
-    def action_choose(self) -> None:
-        """Insert the highlighted hit."""
+    async def action_choose(self) -> None:
+        """Insert the highlighted hit (after the keys typed before enter are in)."""
+        await after_queued_keys(self.query_input)
         self._choose()
 
     def _choose(self) -> None:
-        hit = self.highlighted_hit()
+        # the results may still answer an older query (enter within the debounce after
+        # the last key): then the top hit for what is typed now, not a stale highlight
+        hit = self.best_hit_for(self.query_input.value, self.systems)
         if hit is None:
             self.app.bell()
             return
