@@ -23,7 +23,6 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
@@ -336,8 +335,7 @@ def _grade(case: Case, answer: GivenAnswer, lk: Lookup, *, unanswered: bool) -> 
     q = case.answer.query
     if q is not None or answer.query.strip():
         items.append(
-            _memo(
-                lk,
+            lk.memo_item(
                 ("query", key, answer.query),
                 _grade_query,
                 q.keywords if q else None,
@@ -465,15 +463,16 @@ def _grade_diagnoses(
         if g is None:
             shown_first = first_raw if e == 0 else None
             items.append(
-                _memo(lk, ("dx-missing", key, e, shown_first), _dx_missing, key, e, shown_first, lk)
+                lk.memo_item(
+                    ("dx-missing", key, e, shown_first), _dx_missing, key, e, shown_first, lk
+                )
             )
             continue
         used.add(g)
         gv = given[g]
         place = "" if e else ("first" if gv.pos == first_pos else (first_raw or ""))
         items.append(
-            _memo(
-                lk,
+            lk.memo_item(
                 ("dx-paired", key, e, gv.raw, place),
                 _dx_paired,
                 key,
@@ -484,31 +483,31 @@ def _grade_diagnoses(
                 lk,
             )
         )
+    items += _extras("dx-extra", _dx_extra, given, used, pairs, key, lk)
+    return state
+
+
+def _extras(
+    tag: str,
+    build: Callable[[_Key, _Given, bool, list[_Pair], Lookup], ItemResult],
+    given: Sequence[_Given],
+    used: set[int],
+    pairs: list[list[_Pair]],
+    key: _Key,
+    lk: Lookup,
+) -> list[ItemResult]:
+    """Items for the given codes the assignment left unpaired (a repeat says so)."""
+    out: list[ItemResult] = []
     seen: set[str] = set()
     for g, gv in enumerate(given):
         code = gv.code
         if g not in used:
             dup = code is not None and code in seen
             column = [row[g] for row in pairs]
-            items.append(
-                _memo(lk, ("dx-extra", key, gv.raw, dup), _dx_extra, key, gv, dup, column, lk)
-            )
+            out.append(lk.memo_item((tag, key, gv.raw, dup), build, key, gv, dup, column, lk))
         if code is not None:
             seen.add(code)
-    return state
-
-
-_T = TypeVar("_T")
-
-
-def _memo(lk: Lookup, memo_key: tuple[object, ...], build: Callable[..., _T], *args: Any) -> _T:
-    """Items are pure functions of the key, what was typed and the code data: reuse them."""
-    cache = lk.item_cache()
-    hit = cache.get(memo_key)
-    if hit is None:
-        hit = build(*args)
-        cache[memo_key] = hit
-    return hit  # type: ignore[return-value]
+    return out
 
 
 def _dx_missing(key: _Key, e: int, first_raw: str | None, lk: Lookup) -> ItemResult:
@@ -662,8 +661,7 @@ def _grade_lines(
     def line_weight(e: int, g: int, pair: _Pair) -> float:
         gline = given[g][1]
         signature = _pointer_signature(gline.pointers, dx)
-        sub = _memo(
-            lk,
+        sub = lk.memo_item(
             ("line-details", key, e, gline.modifiers, gline.units, signature),
             _line_details,
             e,
@@ -687,13 +685,12 @@ def _grade_lines(
     for e in range(n_e):
         chosen = assignment[e]
         if chosen is None:
-            items.append(_memo(lk, ("line-missing", key, e), _missing_line, e, key, lk))
+            items.append(lk.memo_item(("line-missing", key, e), _missing_line, e, key, lk))
             continue
         used.add(chosen)
         gv = given[chosen][0]
         items.append(
-            _memo(
-                lk,
+            lk.memo_item(
                 ("line-paired", key, e, gv.raw),
                 _line_paired,
                 key,
@@ -704,17 +701,7 @@ def _grade_lines(
             )
         )
         items.extend(subs[(e, chosen)].items)
-    seen: set[str] = set()
-    for g, (gv, _line) in enumerate(given):
-        code = gv.code
-        if g not in used:
-            dup = code is not None and code in seen
-            column = [row[g] for row in pairs]
-            items.append(
-                _memo(lk, ("line-extra", key, gv.raw, dup), _line_extra, key, gv, dup, column, lk)
-            )
-        if code is not None:
-            seen.add(code)
+    items += _extras("line-extra", _line_extra, [gv for gv, _line in given], used, pairs, key, lk)
 
 
 def _pointer_signature(pointers: tuple[str, ...], dx: _DxState) -> tuple[object, ...]:

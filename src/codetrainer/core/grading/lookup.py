@@ -8,8 +8,9 @@ as protocols so that tests can hand in a small stand-in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from codetrainer.core.codes import System
 
@@ -111,6 +112,15 @@ class Lookup:
         if len(self._items) > 20_000:
             self._items.clear()
         return self._items
+
+    def memo_pair(self, key: tuple[object, ...], build: Callable[..., _T], *args: Any) -> _T:
+        """``build(*args)`` remembered in :meth:`pair_cache` under ``key``."""
+        return _remembered(self.pair_cache(), key, build, args)
+
+    def memo_item(self, key: tuple[object, ...], build: Callable[..., _T], *args: Any) -> _T:
+        """``build(*args)`` remembered in :meth:`item_cache` under ``key``: items are pure
+        functions of the key, what was typed and the code data."""
+        return _remembered(self.item_cache(), key, build, args)
 
     def facts(self, system: System, code: str) -> CodeFacts:
         """Existence, billability and description of a canonical code."""
@@ -217,3 +227,19 @@ def lookup_for(reference: ReferenceLike | None, catalog: CatalogLike | None) -> 
     made = Lookup(reference, catalog)
     _LOOKUPS[key] = (reference, catalog, made)
     return made
+
+
+_T = TypeVar("_T")
+
+
+def _remembered(
+    cache: dict[tuple[object, ...], object],
+    key: tuple[object, ...],
+    build: Callable[..., _T],
+    args: tuple[Any, ...],
+) -> _T:
+    hit = cache.get(key)
+    if hit is None:
+        hit = build(*args)
+        cache[key] = hit
+    return hit  # type: ignore[return-value]

@@ -96,14 +96,7 @@ def _strip_placeholder(chars6: str) -> str:
 
 def icd_relation(target: str, given: str, lk: Lookup) -> Relation:
     """Relation of the given canonical ICD-10-CM code to one expected canonical code."""
-    cache = lk.pair_cache()
-    key = ("dx", target, given)
-    hit = cache.get(key)
-    if isinstance(hit, Relation):
-        return hit
-    rel = _icd_relation(target, given, lk)
-    cache[key] = rel
-    return rel
+    return lk.memo_pair(("dx", target, given), _icd_relation, target, given, lk)
 
 
 def _icd_relation(target: str, given: str, lk: Lookup) -> Relation:
@@ -172,14 +165,7 @@ _EM_OFFICE = re.compile(r"^992(0[2-5]|1[1-5])$")
 
 def procedure_relation(target: str, given: str, lk: Lookup) -> Relation:
     """Relation of a given canonical CPT/HCPCS code to one expected canonical code."""
-    cache = lk.pair_cache()
-    key = ("line", target, given)
-    hit = cache.get(key)
-    if isinstance(hit, Relation):
-        return hit
-    rel = _procedure_relation(target, given, lk)
-    cache[key] = rel
-    return rel
+    return lk.memo_pair(("line", target, given), _procedure_relation, target, given, lk)
 
 
 def _procedure_relation(target: str, given: str, lk: Lookup) -> Relation:
