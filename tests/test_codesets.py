@@ -20,7 +20,7 @@ from codetrainer.core.codesets import (
     parse_hcpcs,
 )
 from codetrainer.core.packs import load_codeset
-from codetrainer.core.reference import Reference, load_reference
+from codetrainer.core.reference import Reference
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SETS = FIXTURES / "codesets"
@@ -32,11 +32,6 @@ def _fresh_memo() -> Iterator[None]:
     cs.clear_memo()
     yield
     cs.clear_memo()
-
-
-@pytest.fixture(scope="module")
-def ref() -> Reference:
-    return load_reference()
 
 
 def record(code: str, seq: str, rid: str, long: str, short: str = "", rest: str = "") -> str:

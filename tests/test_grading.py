@@ -21,13 +21,7 @@ from codetrainer.core.grading import (
 from codetrainer.core.grading.assign import max_weight_assignment
 from codetrainer.core.grading.relations import is_transposition, side_of
 from codetrainer.core.models import AnswerEntry, AnswersFile, Pack, PackInfo
-from codetrainer.core.reference import Reference, load_reference
-
-
-@pytest.fixture(scope="module")
-def ref() -> Reference:
-    return load_reference()
-
+from codetrainer.core.reference import Reference
 
 # ---------------------------------------------------------------------------------------
 # every kind, with a real FY2026 example

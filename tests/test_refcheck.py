@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from codetrainer.core import codesets as cs
-from codetrainer.core.codesets import Catalog, load_catalog
+from codetrainer.core.codesets import Catalog
 from codetrainer.core.diagnostics import Diagnostic
 from codetrainer.core.packs import PackCheck, find_yaml_files, load_pack
 from codetrainer.core.refcheck import (
@@ -17,21 +15,14 @@ from codetrainer.core.refcheck import (
     make_check,
     reference_checks,
 )
-from codetrainer.core.reference import Reference, load_reference
+from codetrainer.core.reference import Reference
 
 SETS = Path(__file__).resolve().parent / "fixtures" / "codesets"
 
 
 @pytest.fixture(scope="module")
-def ref() -> Reference:
-    return load_reference()
-
-
-@pytest.fixture(scope="module")
-def catalog(ref: Reference) -> Iterator[Catalog]:
-    cs.clear_memo()
-    yield load_catalog(bundled_dir=SETS / "bundled", user_dir=SETS / "user", reference=ref)
-    cs.clear_memo()
+def catalog(fixture_catalog: Catalog) -> Catalog:
+    return fixture_catalog
 
 
 @pytest.fixture(scope="module")

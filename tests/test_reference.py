@@ -29,12 +29,6 @@ from codetrainer.core.reference import (
 
 
 @pytest.fixture(scope="module")
-def ref() -> Reference:
-    """The session's reference (compiled once into the shared test cache)."""
-    return load_reference()
-
-
-@pytest.fixture(scope="module")
 def pkg() -> ModuleType:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codetrainer.core import codesets as cs
 from codetrainer.core import search as searchmod
 from codetrainer.core.codes import System
 from codetrainer.core.codesets import Catalog, load_catalog
-from codetrainer.core.reference import Reference, load_reference
+from codetrainer.core.reference import Reference
 from codetrainer.core.search import SearchHit, SearchIndex, load_search_index, tokenize
 
 SETS = Path(__file__).resolve().parent / "fixtures" / "codesets"
-
-
-@pytest.fixture(scope="module")
-def ref() -> Reference:
-    return load_reference()
-
-
-@pytest.fixture(scope="module")
-def fixture_catalog(ref: Reference) -> Iterator[Catalog]:
-    cs.clear_memo()
-    yield load_catalog(bundled_dir=SETS / "bundled", user_dir=SETS / "user", reference=ref)
-    cs.clear_memo()
 
 
 @pytest.fixture(scope="module")
