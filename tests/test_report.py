@@ -21,7 +21,6 @@ from codetrainer.core.report import (
     EXPORT_COLUMNS,
     ReportError,
     StudentExport,
-    atomic_write_text,
     build_report,
     export_attempts,
     format_export,
@@ -32,6 +31,7 @@ from codetrainer.core.report import (
     report_to_json,
 )
 from codetrainer.core.store import SOLVED_SCORE, Attempt, Store, format_utc
+from codetrainer.fileio import write_text_atomic
 
 
 @pytest.fixture
@@ -46,11 +46,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def test_atomic_write_creates_and_replaces(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
-    atomic_write_text(target, "one\n")
+    write_text_atomic(target, "one\n", make_parents=False)
     assert target.read_text() == "one\n"
     assert target.stat().st_mode & 0o777 == 0o644  # not the temporary file's private 0o600
     target.chmod(0o600)
-    atomic_write_text(target, "two\r\n")
+    write_text_atomic(target, "two\r\n", make_parents=False)
     assert target.read_bytes() == b"two\r\n"
     assert target.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
@@ -67,14 +67,14 @@ def test_atomic_write_failure_leaves_the_old_file(
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError):
-        atomic_write_text(target, "new")
+        write_text_atomic(target, "new", make_parents=False)
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
 
 def test_atomic_write_into_a_missing_folder_raises(tmp_path: Path) -> None:
     with pytest.raises(OSError):
-        atomic_write_text(tmp_path / "nope" / "x.csv", "x")
+        write_text_atomic(tmp_path / "nope" / "x.csv", "x", make_parents=False)
 
 
 # --- export formats --------------------------------------------------------------------------

@@ -76,7 +76,8 @@ def register(subparsers: Any) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from codetrainer.core.report import atomic_write_text, format_export
+    from codetrainer.commands import write_output
+    from codetrainer.core.report import format_export
     from codetrainer.core.store import Store, StoreError, default_store_path
 
     fmt = args.format
@@ -99,26 +100,18 @@ def _export(args: argparse.Namespace) -> int:
             print(f"codetrainer: error: {exc}", file=sys.stderr)
             return 1
     text = format_export(attempts, fmt, student=student or "")
-    if not args.output:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    try:
-        atomic_write_text(Path(args.output), text)
-    except OSError as exc:
-        print(
-            f"codetrainer: error: cannot write {args.output}: {exc.strerror or exc}",
-            file=sys.stderr,
-        )
+    if not write_output(text, args.output, "export"):
         return 1
+    if not args.output:
+        return 0
     count = len(attempts)
     print(f"wrote {count} attempt{'' if count == 1 else 's'} to {args.output}", file=sys.stderr)
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
+    from codetrainer.commands import write_output
     from codetrainer.core.report import (
-        atomic_write_text,
         load_report,
         render_table,
         report_to_csv,
@@ -145,16 +138,6 @@ def _report(args: argparse.Namespace) -> int:
         text = report_to_csv(report)
     else:
         text = render_table(report, top=top or 1_000_000)
-    if args.output:
-        try:
-            atomic_write_text(Path(args.output), text)
-        except OSError as exc:
-            print(
-                f"codetrainer: error: cannot write {args.output}: {exc.strerror or exc}",
-                file=sys.stderr,
-            )
-            return 1
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    if not write_output(text, args.output, "report"):
+        return 1
     return 1 if report.problems else 0

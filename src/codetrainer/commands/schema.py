@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 __all__ = ["json_schema", "register"]
@@ -73,17 +72,7 @@ def json_schema(kind: str) -> dict[str, Any]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
-    if args.output:
-        from codetrainer.fileio import write_text_atomic
+    from codetrainer.commands import write_output
 
-        try:
-            write_text_atomic(args.output, text)
-        except OSError as exc:
-            print(
-                f"codetrainer schema: cannot write {args.output}: {exc.strerror}", file=sys.stderr
-            )
-            return 1
-        return 0
-    sys.stdout.write(text)
-    return 0
+    text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
+    return 0 if write_output(text, args.output, "schema") else 1

@@ -37,7 +37,6 @@ from typing import Any
 
 from codetrainer import __version__
 from codetrainer.core.store import SOLVED_SCORE, Attempt, Store, format_utc, utc_now
-from codetrainer.fileio import write_text_atomic
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -49,7 +48,6 @@ __all__ = [
     "ReportError",
     "StudentExport",
     "StudentTotal",
-    "atomic_write_text",
     "build_report",
     "default_jobs",
     "export_attempts",
@@ -90,15 +88,6 @@ class ReportError(Exception):
 
 
 # --- writing -------------------------------------------------------------------------------
-
-
-def atomic_write_text(path: Path | str, text: str, *, encoding: str = "utf-8") -> None:
-    """Write an export or a report so readers see the old file or the new, never half.
-
-    The folder must exist (a typo in ``-o`` should not create folders). Raises OSError;
-    the target is untouched then.
-    """
-    write_text_atomic(path, text, encoding, make_parents=False)
 
 
 def _safe_cell(text: str) -> str:
