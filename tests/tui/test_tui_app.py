@@ -201,6 +201,11 @@ async def test_inserting_a_code_without_its_7th_character_says_what_to_type() ->
         assert any("placeholder X and a 7th character (XA, XD, XS)" in m for m in messages)
         await pilot.press(*"XA")  # the cursor waits at the end of the code
         assert field.value == "S01.01XA"
+        # the tip is about the form: it does not stay over the feedback
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        assert not any("7th character" in str(n.message) for n in app._notifications)
 
 
 async def test_enter_while_the_lookup_loads_keeps_the_words(

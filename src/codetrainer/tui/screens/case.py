@@ -414,6 +414,9 @@ class CaseScreen(Screen[None]):
             )
             return
         self.submitting = True
+        # tips about the form ("S93.401 needs a 7th character: type it now") would sit
+        # over the feedback and read as if they were about it
+        self.app.clear_notifications()
         self._grade(answer, self._hints_shown(), time.monotonic() - self.started)
 
     @work(exclusive=True, group="submit", exit_on_error=False)
