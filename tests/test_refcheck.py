@@ -90,6 +90,24 @@ def test_headers_used_as_answers(tmp_path: Path, check: PackCheck, code: str, fi
     assert (d.line, d.col) == (13, 17)  # the code value in the YAML
 
 
+def test_cases_that_pass_the_schema_are_checked_when_another_fails(
+    tmp_path: Path, check: PackCheck
+) -> None:
+    """An author sees the header code in case 2 in the same run as the broken case 1."""
+    broken = case(dx("J02.9"), cid="broken").replace("    title: A case\n", "")
+    path = tmp_path / "pack.yaml"
+    path.write_text(HEAD + broken + case(dx("M17.1"), cid="two"))
+    lines = path.read_text().splitlines()
+    at = next(n for n, text in enumerate(lines, 1) if "M17.1" in text)
+    loaded = load_pack(path, checks=[check])
+    assert loaded.value is None
+    found = [(d.rule, d.line, d.col) for d in loaded.diagnostics]
+    assert found == [
+        ("schema-missing", 7, 5),  # case 1 has no title
+        ("icd-header", at, lines[at - 1].index("M17.1") + 1),  # case 2's code, its position
+    ]
+
+
 def test_category_header_lists_some_codes(tmp_path: Path, check: PackCheck) -> None:
     (d,) = run(tmp_path, check, case(dx("E11")))
     assert d.rule == "icd-header" and "87 billable codes" in d.message and "E11.00" in d.message

@@ -11,7 +11,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -24,10 +24,10 @@ from codetrainer.core.models import AnswersFile, Case, CodeSet, Pack, PackInfo
 from codetrainer.core.yamlio import DEFAULT_MAX_BYTES, YamlDocument, YamlPath, load_yaml_file
 
 __all__ = [
+    "CheckedCases",
     "FileKind",
     "Loaded",
     "PackCheck",
-    "check_pack",
     "detect_kind",
     "find_yaml_files",
     "load_answers",
@@ -41,8 +41,12 @@ __all__ = [
 FileKind = Literal["pack", "codeset", "answers"]
 M = TypeVar("M", bound=BaseModel)
 
-PackCheck = Callable[[YamlDocument, Pack], list[Diagnostic]]
-"""An extra check run on a loaded pack (the reference adds one: codes exist, billable...)."""
+CheckedCases = Sequence[tuple[int, Case]]
+"""The cases of a pack that passed the schema, each with its position in ``cases:``."""
+
+PackCheck = Callable[[YamlDocument, CheckedCases], list[Diagnostic]]
+"""An extra check run on every case that passed the schema, even when other cases of the
+pack did not (the reference adds one: codes exist, are billable ...)."""
 
 
 @dataclass(slots=True)
@@ -279,29 +283,35 @@ def _finish_pack(doc: YamlDocument, checks: Iterable[PackCheck]) -> Loaded[Pack]
             [doc.diagnostic((), f"this is a {kind} file, not a pack", rule="schema-kind")],
             doc,
         )
-    pack, problems = _validate_pack(doc)
-    if pack is None:
-        return Loaded(doc.path, None, problems, doc)
-    for extra in checks:
-        problems.extend(extra(doc, pack))
-    value = pack if count_errors(problems) == 0 else None
+    pack, good, problems = _validate_pack(doc)
+    if good:
+        for extra in checks:
+            problems.extend(extra(doc, good))
+    value = pack if pack is not None and count_errors(problems) == 0 else None
     return Loaded(doc.path, value, problems, doc)
 
 
-def _validate_pack(doc: YamlDocument) -> tuple[Pack | None, list[Diagnostic]]:
+def _validate_pack(
+    doc: YamlDocument,
+) -> tuple[Pack | None, list[tuple[int, Case]], list[Diagnostic]]:
     """Validate header and each case on its own, so one bad case hides nothing else.
 
-    Cross-field checks run on every case that passed the schema.
+    Cross-field checks run on every case that passed the schema; those cases come back
+    with their positions, for further checks, whether or not the pack as a whole is valid.
     """
     data = doc.data
     if not isinstance(data, dict):
-        return None, [
-            doc.diagnostic(
-                (),
-                "a pack must be a mapping with the top-level keys 'pack:' and 'cases:'",
-                rule="schema-top",
-            )
-        ]
+        return (
+            None,
+            [],
+            [
+                doc.diagnostic(
+                    (),
+                    "a pack must be a mapping with the top-level keys 'pack:' and 'cases:'",
+                    rule="schema-top",
+                )
+            ],
+        )
     problems: list[Diagnostic] = []
     for key in data:
         if key not in ("pack", "cases"):
@@ -361,8 +371,8 @@ def _validate_pack(doc: YamlDocument) -> tuple[Pack | None, list[Diagnostic]]:
     for i, case in good:
         problems.extend(_check_case(doc, i, case))
     if info is None or len(cases) != len(raw_cases or []) or count_errors(problems):
-        return None, problems
-    return Pack.model_construct(pack=info, cases=cases), problems
+        return None, good, problems
+    return Pack.model_construct(pack=info, cases=cases), good, problems
 
 
 def load_codeset(
@@ -496,14 +506,6 @@ def _phi_warnings(doc: YamlDocument, case_index: int, note: str) -> list[Diagnos
                     rule="phi",
                 )
             )
-    return out
-
-
-def check_pack(doc: YamlDocument, pack: Pack) -> list[Diagnostic]:
-    """Checks that span fields: ids, pointers, evidence, modifiers, explanations."""
-    out = _check_header(doc, pack.pack) + _check_case_ids(doc)
-    for i, case in enumerate(pack.cases):
-        out.extend(_check_case(doc, i, case))
     return out
 
 

@@ -17,18 +17,16 @@ validate`` runs it after the schema checks. It reports
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from codetrainer.core.codes import System, detect_system
 from codetrainer.core.diagnostics import Diagnostic
-from codetrainer.core.models import Pack
 from codetrainer.core.reference import code_refs, ref_matches
 from codetrainer.core.yamlio import YamlDocument, YamlPath
 
 if TYPE_CHECKING:
     from codetrainer.core.codesets import Catalog
-    from codetrainer.core.packs import PackCheck
+    from codetrainer.core.packs import CheckedCases, PackCheck
     from codetrainer.core.reference import Reference
 
 __all__ = ["check_pack_codes", "icd_code_problem", "make_check", "reference_checks"]
@@ -153,9 +151,9 @@ def _ref_pair(ref: str) -> tuple[str, str]:
     return ref, ref
 
 
-def _check_icd(doc: YamlDocument, reference: Reference, pack: Pack) -> list[Diagnostic]:
+def _check_icd(doc: YamlDocument, reference: Reference, cases: CheckedCases) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    for i, case in enumerate(pack.cases):
+    for i, case in cases:
         dx_path: YamlPath = ("cases", i, "answer", "diagnoses")
         codes = [dx.code for dx in case.answer.diagnoses]
         for d, dx in enumerate(case.answer.diagnoses):
@@ -239,10 +237,10 @@ def _check_icd(doc: YamlDocument, reference: Reference, pack: Pack) -> list[Diag
     return out
 
 
-def _check_catalog(doc: YamlDocument, catalog: Catalog, pack: Pack) -> list[Diagnostic]:
+def _check_catalog(doc: YamlDocument, catalog: Catalog, cases: CheckedCases) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     hint = "not in the loaded code sets; add it to a code set so learners see a summary"
-    for i, case in enumerate(pack.cases):
+    for i, case in cases:
         for n, line in enumerate(case.answer.lines):
             path: YamlPath = ("cases", i, "answer", "lines", n)
             for code, where in [(line.code, (*path, "code"))] + [
@@ -271,17 +269,15 @@ def _check_catalog(doc: YamlDocument, catalog: Catalog, pack: Pack) -> list[Diag
     return out
 
 
-def make_check(
-    reference: Reference | None, catalog: Catalog | None
-) -> Callable[[YamlDocument, Pack], list[Diagnostic]]:
+def make_check(reference: Reference | None, catalog: Catalog | None) -> PackCheck:
     """A pack check bound to this reference and catalog (either may be None: skipped)."""
 
-    def check(doc: YamlDocument, pack: Pack) -> list[Diagnostic]:
+    def check(doc: YamlDocument, cases: CheckedCases) -> list[Diagnostic]:
         out: list[Diagnostic] = []
         if reference is not None:
-            out.extend(_check_icd(doc, reference, pack))
+            out.extend(_check_icd(doc, reference, cases))
         if catalog is not None:
-            out.extend(_check_catalog(doc, catalog, pack))
+            out.extend(_check_catalog(doc, catalog, cases))
         return out
 
     check.__name__ = "check_pack_codes"
@@ -289,7 +285,7 @@ def make_check(
     return check
 
 
-def check_pack_codes(doc: YamlDocument, pack: Pack) -> list[Diagnostic]:
+def check_pack_codes(doc: YamlDocument, cases: CheckedCases) -> list[Diagnostic]:
     """Answer-key codes against the FY2026 reference and the loaded code sets."""
     from codetrainer.core.codesets import load_catalog
     from codetrainer.core.reference import ReferenceUnavailable, load_reference
@@ -298,7 +294,7 @@ def check_pack_codes(doc: YamlDocument, pack: Pack) -> list[Diagnostic]:
         reference: Reference | None = load_reference()
     except ReferenceUnavailable:
         reference = None
-    return make_check(reference, load_catalog(reference=reference))(doc, pack)
+    return make_check(reference, load_catalog(reference=reference))(doc, cases)
 
 
 def reference_checks() -> list[PackCheck]:
