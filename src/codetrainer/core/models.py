@@ -161,6 +161,11 @@ class DiagnosisKey(_Model):
     why: OptText = ""
     evidence: list[Text] = Field(default_factory=list)
     also_accept: list[IcdCode] = Field(default_factory=list)
+    optional: bool = Field(
+        default=False,
+        description="Leaving this code out costs nothing and giving it costs nothing "
+        "(e.g. Y92/Y93 place and activity codes).",
+    )
 
 
 class LineKey(_Model):
@@ -173,6 +178,9 @@ class LineKey(_Model):
     why: OptText = ""
     evidence: list[Text] = Field(default_factory=list)
     also_accept: list[ProcedureCode] = Field(default_factory=list)
+    optional: bool = Field(
+        default=False, description="Leaving this line out costs nothing; giving it costs nothing."
+    )
 
 
 class QueryKey(_Model):
@@ -205,6 +213,12 @@ class Case(_Model):
     setting: Literal[
         "outpatient", "emergency", "inpatient", "observation", "telehealth", "other"
     ] = "outpatient"
+    claim: Literal["professional", "facility"] | None = Field(
+        default=None,
+        description="Whose claim is coded: 'professional' (CMS-1500, outpatient rules for "
+        "uncertain diagnoses, Guidelines IV.H) or 'facility' (the hospital's inpatient claim, "
+        "Guidelines II). Every inpatient case declares it.",
+    )
     difficulty: int = Field(default=1, ge=1, le=5)
     tags: list[Text] = Field(default_factory=list)
     note: Text
@@ -212,7 +226,7 @@ class Case(_Model):
     answer: AnswerKey
     mistakes: list[Mistake] = Field(default_factory=list)
 
-    @field_validator("setting", mode="before")
+    @field_validator("setting", "claim", mode="before")
     @classmethod
     def _lower_setting(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
@@ -222,8 +236,15 @@ class Case(_Model):
 
         Progress records keep it so that an edited case is recognised as changed.
         """
+        answer = self.answer.model_dump(mode="json")
+        for item in (*answer["diagnoses"], *answer["lines"]):
+            if not item.get("optional"):  # keep the hashes of cases written before the field
+                item.pop("optional", None)
+        key: dict[str, Any] = {"note": self.note, "answer": answer}
+        if self.claim is not None:
+            key["claim"] = self.claim
         payload = json.dumps(
-            {"note": self.note, "answer": self.answer.model_dump(mode="json")},
+            key,
             sort_keys=True,
             ensure_ascii=False,
         )
