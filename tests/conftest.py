@@ -18,6 +18,8 @@ from codetrainer.core import codesets
 from codetrainer.core.codesets import Catalog, load_catalog
 from codetrainer.core.reference import Reference, load_reference
 
+from pg_fixtures import pg_class, pg_cluster  # noqa: F401  (fixtures for the class store)
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -80,6 +82,7 @@ def isolated_home(
     monkeypatch.setenv("CODETRAINER_HOME", str(home))
     monkeypatch.setenv("CODETRAINER_CACHE", str(shared_cache))
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("CODETRAINER_STORE", raising=False)  # a developer's class database
     yield home
 
 

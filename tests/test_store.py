@@ -28,8 +28,21 @@ from codetrainer.core.store import (
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "progress.sqlite3")
+    yield s
+    s.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The store contract runs on both backends (PostgreSQL as a student login)."""
+    if request.param == "sqlite":
+        s: Store = Store(tmp_path / "progress.sqlite3")
+    else:
+        from codetrainer.core.stores.postgres import PgStore
+
+        s = PgStore(request.getfixturevalue("pg_class").student("learner"))
     yield s
     s.close()
 
@@ -294,7 +307,8 @@ def test_read_only_file_shows_history_and_refuses_writes(tmp_path: Path) -> None
         assert s.count_attempts() == 1 and not s.read_only
 
 
-def test_full_disk_raises_not_saved_and_the_store_keeps_working(store: Store) -> None:
+def test_full_disk_raises_not_saved_and_the_store_keeps_working(sqlite_store: Store) -> None:
+    store = sqlite_store
     store.record_attempt(make_attempt())
     conn = store._conn
     assert conn is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -19,7 +20,17 @@ from codetrainer import __version__
 __all__ = ["build_parser", "main"]
 
 # Module names under codetrainer.commands, in the order --help lists them.
-COMMAND_MODULES = ("run", "validate", "schema", "lookup", "grade", "codesets", "progress")
+COMMAND_MODULES = (
+    "run",
+    "validate",
+    "schema",
+    "lookup",
+    "grade",
+    "codesets",
+    "progress",
+    "classroom",
+    "serve",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'codetrainer COMMAND --help' for the options of one command.",
     )
     parser.add_argument("--version", action="version", version=f"codetrainer {__version__}")
+    add_store_option(parser, top_level=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -45,6 +57,27 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module.register(subparsers)
     return parser
+
+
+def add_store_option(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """``--store URL``: the progress store to use (see :mod:`codetrainer.core.stores`)."""
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        # A subcommand's default must not overwrite a --store given before the command.
+        default=None if top_level else argparse.SUPPRESS,
+        help="progress store: a PostgreSQL URL (postgresql://...) or an SQLite file "
+        "(default: $CODETRAINER_STORE, else your own progress file)",
+    )
+
+
+def _split_store(args_list: list[str]) -> tuple[list[str], list[str]]:
+    """Leading ``--store URL`` / ``--store=URL`` apart from the rest of the command line."""
+    if args_list[:1] == ["--store"] and len(args_list) >= 2:
+        return args_list[:2], args_list[2:]
+    if args_list and args_list[0].startswith("--store="):
+        return args_list[:1], args_list[1:]
+    return [], args_list
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:
@@ -58,10 +91,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     known = _command_names(parser)
+    lead, rest = _split_store(args_list)
     # `codetrainer` and `codetrainer PACK.yaml ...` start the trainer.
-    if not args_list or (args_list[0] not in known and not args_list[0].startswith("-")):
-        args_list = ["run", *args_list]
-    args = parser.parse_args(args_list)
+    if not rest or (rest[0] not in known and not rest[0].startswith("-")):
+        rest = ["run", *rest]
+    args = parser.parse_args([*lead, *rest])
+    store = getattr(args, "store", None)
+    if store:
+        # Every part of the program (and the processes `serve` starts) reads it from here.
+        os.environ["CODETRAINER_STORE"] = store
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

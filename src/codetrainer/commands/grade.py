@@ -26,6 +26,8 @@ __all__ = ["find_pack", "register", "render_table"]
 
 def register(subparsers: Any) -> None:
     """Add the ``grade`` subcommand."""
+    from codetrainer.cli import add_store_option
+
     p = subparsers.add_parser(
         "grade",
         help="grade an answers file against a pack (hand-ins, LMS)",
@@ -48,6 +50,20 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="grade by code shape only, without the ICD-10-CM reference and code sets",
     )
+    p.add_argument(
+        "--save",
+        action="store_true",
+        help="record the graded cases as attempts in the progress store (a hand-in counts "
+        "as practice); see --store",
+    )
+    p.add_argument(
+        "--student",
+        metavar="NAME",
+        default=None,
+        help="with --save: whose attempts these are (in a class database, the student's "
+        "login; default: the answers file's 'student', else the connected login)",
+    )
+    add_store_option(p)
     p.add_argument(
         "--max-bytes",
         type=int,
@@ -124,6 +140,8 @@ def _run(args: argparse.Namespace) -> int:
     from codetrainer.core.grading import grade_pack_answers
 
     result = grade_pack_answers(pack, answers, reference=reference, catalog=catalog)
+    if args.save and not _save(args, pack, answers, result):
+        return 1
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -139,6 +157,46 @@ def _run(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _save(args: argparse.Namespace, pack: Pack, answers: AnswersFile, result: PackResult) -> bool:
+    """Record every answered case as an attempt, all in one transaction; False if not saved."""
+    from codetrainer.core.answer import GivenAnswer
+    from codetrainer.core.store import StoreError, attempt_from_result
+    from codetrainer.core.stores import describe_target, open_store, store_target
+
+    student = (args.student or answers.student or "").strip() or None
+    entries = {}
+    for entry in answers.answers:
+        entries.setdefault(entry.case, entry)
+    attempts = []
+    for case, graded in zip(pack.cases, result.cases, strict=True):
+        entry = entries.get(case.id)
+        if entry is None:  # no answer handed in: nothing was attempted
+            continue
+        attempts.append(
+            attempt_from_result(
+                pack_id=pack.pack.id,
+                case=case,
+                answer=GivenAnswer.from_entry(entry),
+                result=graded,
+            )
+        )
+    target = store_target()
+    try:
+        with open_store(target, student=student) as store:
+            store.record_attempts(attempts)
+            if student and not hasattr(store, "url") and not store.read_only:
+                store.set_meta("student", student)
+    except StoreError as exc:
+        print(f"codetrainer grade: error: {exc}", file=sys.stderr)
+        return False
+    n = len(attempts)
+    print(
+        f"saved {n} attempt{'' if n == 1 else 's'} to {describe_target(target)}",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _unknown_cases(

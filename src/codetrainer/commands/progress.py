@@ -18,6 +18,8 @@ __all__ = ["register"]
 
 def register(subparsers: Any) -> None:
     """Add the ``export`` and ``report`` subcommands."""
+    from codetrainer.cli import add_store_option
+
     p = subparsers.add_parser(
         "export",
         help="write your attempts to a CSV or JSON file for your instructor",
@@ -41,6 +43,7 @@ def register(subparsers: Any) -> None:
         help="your name as the class report should show it; remembered for later "
         "exports (default: the name given last time, else the instructor sees the file name)",
     )
+    add_store_option(p)
     p.set_defaults(handler=_export)
 
     r = subparsers.add_parser(
@@ -50,10 +53,13 @@ def register(subparsers: Any) -> None:
             "Read students' export files (CSV or JSON; folders are searched for *.csv and "
             "*.json) and show per-case difficulty, the most common error kinds and wrong "
             "codes, and per-student totals. The student is named by the export, or by the "
-            "file name when the export has no name."
+            "file name when the export has no name. With --store URL (and no files) the report "
+            "is read straight from a class database: the same report, every student the "
+            "connected login may read."
         ),
     )
-    r.add_argument("files", nargs="+", metavar="FILE", help="export files or folders")
+    r.add_argument("files", nargs="*", metavar="FILE", help="export files or folders")
+    add_store_option(r)
     fmt = r.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON output")
     fmt.add_argument("--csv", action="store_true", help="CSV output (a 'section' column)")
@@ -78,17 +84,19 @@ def register(subparsers: Any) -> None:
 def _export(args: argparse.Namespace) -> int:
     from codetrainer.commands import write_output
     from codetrainer.core.report import format_export
-    from codetrainer.core.store import Store, StoreError, default_store_path
+    from codetrainer.core.store import StoreError, default_store_path
+    from codetrainer.core.stores import open_store, store_target
 
     fmt = args.format
     if fmt is None:
         fmt = "json" if args.output and args.output.lower().endswith(".json") else "csv"
+    target = store_target()
     path = default_store_path()
     attempts = []
     student = args.student
-    if path.exists():
+    if target is not None or path.exists():
         try:
-            with Store(path) as store:
+            with open_store(target) as store:
                 for notice in store.notices:
                     print(f"codetrainer: {notice.message}", file=sys.stderr)
                 attempts = store.attempts()
@@ -126,10 +134,18 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     table = not (args.json or args.csv)
     top = (10 if table else None) if args.top is None else (args.top or None)
-    report = load_report([Path(f) for f in args.files], top=None if table else top, jobs=args.jobs)
+    if args.files:
+        report = load_report(
+            [Path(f) for f in args.files], top=None if table else top, jobs=args.jobs
+        )
+    else:
+        report_or_status = _report_from_store(None if table else top)
+        if isinstance(report_or_status, int):
+            return report_or_status
+        report = report_or_status
     for problem in report.problems:
         print(problem, file=sys.stderr)
-    if report.files == 0:
+    if report.files == 0 and args.files:
         print("codetrainer report: error: no export could be read", file=sys.stderr)
         return 1
     if args.json:
@@ -141,3 +157,34 @@ def _report(args: argparse.Namespace) -> int:
     if not write_output(text, args.output, "report"):
         return 1
     return 1 if report.problems else 0
+
+
+def _report_from_store(top: int | None) -> Any:
+    """The class report straight from the store in force; an exit status if none."""
+    from codetrainer.core.report import StudentExport, build_report
+    from codetrainer.core.store import StoreError
+    from codetrainer.core.stores import describe_target, open_store, store_target
+
+    target = store_target()
+    if target is None:
+        print(
+            "codetrainer report: error: give export files, or --store URL for a class database",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        with open_store(target) as store:
+            by_student = getattr(store, "attempts_by_student", None)
+            if by_student is not None:
+                groups = by_student()
+            else:  # one learner's own file
+                groups = {store.get_meta("student") or "me": store.attempts()}
+    except StoreError as exc:
+        print(f"codetrainer report: error: {exc}", file=sys.stderr)
+        return 1
+    where = describe_target(target)
+    exports = [
+        StudentExport(student=name, attempts=tuple(attempts), source=where)
+        for name, attempts in groups.items()
+    ]
+    return build_report(exports, top=top)

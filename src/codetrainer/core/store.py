@@ -922,7 +922,7 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         if limit is not None:
-            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) ORDER BY id"
+            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) AS recent ORDER BY id"
             params.append(int(limit))
         else:
             sql += " ORDER BY id"

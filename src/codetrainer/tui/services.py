@@ -160,9 +160,9 @@ class Services:
             self.problems["store"] = "progress saving is turned off"
             return None
         try:
-            from codetrainer.core.store import Store
+            from codetrainer.core.stores import open_store
 
-            self._store = Store(self._store_path)
+            self._store = open_store(self._store_path)
         except Exception as exc:
             self.problems["store"] = _why(exc)
             return None
