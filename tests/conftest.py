@@ -82,7 +82,9 @@ def isolated_home(
     monkeypatch.setenv("CODETRAINER_HOME", str(home))
     monkeypatch.setenv("CODETRAINER_CACHE", str(shared_cache))
     monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("CODETRAINER_STORE", raising=False)  # a developer's class database
+    # Not a developer's class database; "" (no store chosen) is restored after each test,
+    # since `codetrainer --store URL` sets the variable for the rest of its process.
+    monkeypatch.setenv("CODETRAINER_STORE", "")
     yield home
 
 

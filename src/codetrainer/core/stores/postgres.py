@@ -325,7 +325,13 @@ class PgStore(Store):
 
         for attempt in range(_WRITE_TRIES):
             with self._lock:
-                conn = self._db
+                try:
+                    conn = self._db
+                except StoreError as exc:
+                    message = str(exc)
+                    raise StoreError(
+                        message if message.startswith("not saved") else f"not saved: {message}"
+                    ) from exc
                 try:
                     conn.raw.execute("BEGIN")
                     try:
