@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_fixtures import pg_class, pg_cluster  # noqa: F401  (fixtures for the class store)
 
 from codetrainer.core import codesets
 from codetrainer.core.codesets import Catalog, load_catalog
 from codetrainer.core.reference import Reference, load_reference
-
-from pg_fixtures import pg_class, pg_cluster  # noqa: F401  (fixtures for the class store)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -60,7 +60,9 @@ def test_a_student_reads_and_writes_only_their_own_rows(pg_class: PgClass) -> No
     # Straight SQL as ben: the policies, not the client, refuse him.
     with psycopg.connect(ben_url, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM attempts").fetchone() == (1,)
-        assert conn.execute("UPDATE attempts SET score = 0 WHERE student = %s", (ana,)).rowcount == 0
+        assert (
+            conn.execute("UPDATE attempts SET score = 0 WHERE student = %s", (ana,)).rowcount == 0
+        )
         assert conn.execute("DELETE FROM attempts WHERE student = %s", (ana,)).rowcount == 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(
@@ -99,9 +101,11 @@ def test_an_instructor_files_graded_hand_ins_only_for_their_cohorts(pg_class: Pg
     teacher = pg_class.instructor("teach", "mon")
     with PgStore(teacher, student=pg_class.name("ana")) as store:
         store.record_attempt(make_attempt("hand-in"))
-    with PgStore(teacher, student=pg_class.name("cy")) as store:
-        with pytest.raises(StoreError, match="^not saved"):
-            store.record_attempt(make_attempt("hand-in"))
+    with (
+        PgStore(teacher, student=pg_class.name("cy")) as store,
+        pytest.raises(StoreError, match=r"^not saved"),
+    ):
+        store.record_attempt(make_attempt("hand-in"))
     with PgStore(pg_class.url_for(pg_class.name("ana"))) as store:
         assert [a.case_id for a in store.attempts()] == ["hand-in"]
 
@@ -358,7 +362,9 @@ def test_report_from_the_class_database_matches_the_report_from_exports(
         with PgStore(url) as store:
             store.record_attempts(random_attempts(40, seed=n + 7))
         out = tmp_path / f"{stem}.json"
-        assert main(["--store", url, "export", "--student", pg_class.name(stem), "-o", str(out)]) == 0
+        assert (
+            main(["--store", url, "export", "--student", pg_class.name(stem), "-o", str(out)]) == 0
+        )
         files.append(str(out))
     capsys.readouterr()
     assert main(["report", "--json", *files]) == 0
@@ -381,7 +387,9 @@ def test_export_from_postgres_through_the_environment(pg_class: PgClass) -> None
     assert len(payload["attempts"]) == 5
 
 
-def test_class_commands_set_up_a_class(pg_class: PgClass, capsys: pytest.CaptureFixture[str]) -> None:
+def test_class_commands_set_up_a_class(
+    pg_class: PgClass, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = pg_class.admin_url
     assert main(["class", "add-student", "nobody"]) == 2  # no URL anywhere
     assert "postgresql:// URL" in capsys.readouterr().err

@@ -124,8 +124,10 @@ def _add(args: argparse.Namespace, kind: str) -> int:
         print(f"codetrainer class: error: {exc}", file=sys.stderr)
         return 1
     verb = "created" if login.created else "updated"
-    print(f"{verb} {kind} {login.name} (cohort{'s' if len(login.cohorts) > 1 else ''} "
-          f"{', '.join(login.cohorts)})")
+    print(
+        f"{verb} {kind} {login.name} (cohort{'s' if len(login.cohorts) > 1 else ''} "
+        f"{', '.join(login.cohorts)})"
+    )
     if args.password is None:
         print(f"password: {login.password}")
     return 0

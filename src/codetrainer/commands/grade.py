@@ -166,9 +166,9 @@ def _save(args: argparse.Namespace, pack: Pack, answers: AnswersFile, result: Pa
     from codetrainer.core.stores import describe_target, open_store, store_target
 
     student = (args.student or answers.student or "").strip() or None
-    entries = {}
-    for entry in answers.answers:
-        entries.setdefault(entry.case, entry)
+    entries: dict[str, Any] = {}
+    for given in answers.answers:
+        entries.setdefault(given.case, given)
     attempts = []
     for case, graded in zip(pack.cases, result.cases, strict=True):
         entry = entries.get(case.id)

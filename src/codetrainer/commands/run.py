@@ -20,9 +20,13 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import os
     import sys
 
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
+    # `codetrainer serve` runs the trainer through textual-serve's web driver, which talks
+    # to the browser over pipes: no terminal there, and none needed.
+    served = os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver")
+    if not served and (not sys.stdin.isatty() or not sys.stdout.isatty()):
         print(
             "codetrainer: the trainer needs an interactive terminal; "
             "see 'codetrainer --help' for the non-interactive commands",

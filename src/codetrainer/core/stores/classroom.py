@@ -114,9 +114,13 @@ def _login(
         conn.execute("BEGIN")
         try:
             exists = _role_exists(conn, name)
-            statement = "ALTER ROLE {} LOGIN PASSWORD {}" if exists else "CREATE ROLE {} LOGIN PASSWORD {}"
+            statement = (
+                "ALTER ROLE {} LOGIN PASSWORD {}" if exists else "CREATE ROLE {} LOGIN PASSWORD {}"
+            )
             conn.execute(sql.SQL(statement).format(sql.Identifier(name), sql.Literal(secret)))
-            conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(name))
+            )
             if group == STUDENT_ROLE:
                 conn.execute(
                     "INSERT INTO codetrainer_roster (student, cohort) VALUES (%s, %s) "
@@ -171,5 +175,3 @@ def roster(url: str) -> list[tuple[str, str]]:
     finally:
         conn.close()
     return [(str(r[0]), str(r[1])) for r in rows]
-
-

@@ -244,7 +244,9 @@ def migrate(conn: Any) -> tuple[int, int]:
             conn.execute("DELETE FROM codetrainer_schema")
             conn.execute("INSERT INTO codetrainer_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
         conn.execute(f"GRANT SELECT ON codetrainer_schema TO {STUDENT_ROLE}, {INSTRUCTOR_ROLE}")
-        conn.execute(f"GRANT SELECT ON codetrainer_roster, codetrainer_teaching TO {INSTRUCTOR_ROLE}")
+        conn.execute(
+            f"GRANT SELECT ON codetrainer_roster, codetrainer_teaching TO {INSTRUCTOR_ROLE}"
+        )
         conn.execute(
             "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public "
             f"TO {STUDENT_ROLE}, {INSTRUCTOR_ROLE}"
