@@ -106,10 +106,11 @@ class _Screen:
             page.wait_for_timeout(200)  # type: ignore[attr-defined]
 
 
-def _open(browser: object, url: str) -> tuple[object, _Screen]:
+def _open(browser: object, url: str, requests: list[str]) -> tuple[object, _Screen]:
     page = browser.new_page(viewport={"width": 1200, "height": 800})  # type: ignore[attr-defined]
     screen = _Screen()
     page.on("websocket", lambda ws: ws.on("framereceived", screen.add))
+    page.on("request", lambda request: requests.append(request.url))
     page.goto(url)
     return page, screen
 
@@ -123,18 +124,23 @@ def test_the_served_trainer_works_in_a_real_browser(served: tuple[str, Path]) ->
             executable_path=_chromium(), headless=True, args=["--no-sandbox"]
         )
         try:
-            page, screen = _open(browser, url)
+            requests: list[str] = []
+            page, screen = _open(browser, url, requests)
             screen.wait_for(page, "medical coding practice")  # the home screen's title
             screen.wait_for(page, "Outpatient basics")  # a bundled pack on the menu
             page.click(".textual-terminal")
             page.keyboard.press("F1")
             screen.wait_for(page, "esc closes")  # the help window opened
             # A second browser session: its own process and its own user data.
-            other, other_screen = _open(browser, url)
+            other, other_screen = _open(browser, url, requests)
             other_screen.wait_for(other, "medical coding practice")
             sessions = sorted((root / "sessions").iterdir())
             assert len(sessions) == 2
             assert all(s.is_dir() and (s.stat().st_mode & 0o077) == 0 for s in sessions)
+            # The page loads nothing from anywhere but the trainer's own server.
+            assert requests and all(
+                r.startswith((url, url.replace("http", "ws", 1))) for r in requests
+            ), requests
         finally:
             browser.close()
 

@@ -100,6 +100,9 @@ def _run(args: argparse.Namespace) -> int:
         port=args.port,
         title="codetrainer",
         public_url=args.public_url,
+        # Our own page: nothing loaded from outside the server (textual-serve's own page
+        # fetches a web font from a third party).
+        templates_path=Path(__file__).resolve().parent.parent / "serve_page",
     )
     server.serve()
     return 0
