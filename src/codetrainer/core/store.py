@@ -512,6 +512,12 @@ _ATTEMPT_COLUMNS = (
 )
 
 
+_INSERT_COLUMNS = (
+    "pack_id, case_id, case_hash, answer_json, score, kinds_json, hints_used, seconds, "
+    "created_at, wrong_codes_json, mode, exam_id, systems_json, tags_json"
+)
+
+
 class Store:
     """The learner's progress file. Thread-safe; one connection per instance.
 
@@ -814,27 +820,30 @@ class Store:
         )
 
     @staticmethod
-    def _insert(conn: sqlite3.Connection, a: Attempt) -> int:
+    def _insert_values(a: Attempt) -> tuple[Any, ...]:
+        """The values of :data:`_INSERT_COLUMNS` for one attempt."""
+        return (
+            a.pack_id,
+            a.case_id,
+            a.case_hash,
+            _dumps(a.answer),
+            float(a.score),
+            _dumps(list(a.kinds)),
+            int(a.hints_used),
+            float(a.seconds),
+            a.created_at,
+            _dumps(list(a.wrong_codes)),
+            a.mode,
+            a.exam_id,
+            _dumps({k: [e, p] for k, (e, p) in a.systems.items()}),
+            _dumps(list(a.tags)),
+        )
+
+    def _insert(self, conn: sqlite3.Connection, a: Attempt) -> int:
+        values = self._insert_values(a)
         cursor = conn.execute(
-            "INSERT INTO attempts (pack_id, case_id, case_hash, answer_json, score, "
-            "kinds_json, hints_used, seconds, created_at, wrong_codes_json, mode, exam_id, "
-            "systems_json, tags_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                a.pack_id,
-                a.case_id,
-                a.case_hash,
-                _dumps(a.answer),
-                float(a.score),
-                _dumps(list(a.kinds)),
-                int(a.hints_used),
-                float(a.seconds),
-                a.created_at,
-                _dumps(list(a.wrong_codes)),
-                a.mode,
-                a.exam_id,
-                _dumps({k: [e, p] for k, (e, p) in a.systems.items()}),
-                _dumps(list(a.tags)),
-            ),
+            f"INSERT INTO attempts ({_INSERT_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
+            values,
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid

@@ -37,12 +37,12 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from codetrainer.core.store import (
+    _INSERT_COLUMNS,
     MIGRATIONS,
     SCHEMA_VERSION,
     Attempt,
     Store,
     StoreError,
-    _dumps,
 )
 
 __all__ = [
@@ -369,33 +369,14 @@ class PgStore(Store):
                     f"cannot read the class database {self.location}: {_first_line(exc)}"
                 ) from exc
 
-    def _insert(self, conn: Any, a: Attempt) -> int:  # type: ignore[override]
-        student_column = ", student" if self.student else ""
-        student_value = ", %s" if self.student else ""
-        params: list[Any] = [
-            a.pack_id,
-            a.case_id,
-            a.case_hash,
-            _dumps(a.answer),
-            float(a.score),
-            _dumps(list(a.kinds)),
-            int(a.hints_used),
-            float(a.seconds),
-            a.created_at,
-            _dumps(list(a.wrong_codes)),
-            a.mode,
-            a.exam_id,
-            _dumps({k: [e, p] for k, (e, p) in a.systems.items()}),
-            _dumps(list(a.tags)),
-        ]
-        if self.student:
-            params.append(self.student)
+    def _insert(self, conn: Any, a: Attempt) -> int:
+        columns, values = _INSERT_COLUMNS, list(self._insert_values(a))
+        if self.student:  # filed for a student (an instructor's graded hand-in)
+            columns, values = f"{columns}, student", [*values, self.student]
         row = conn.raw.execute(
-            "INSERT INTO attempts (pack_id, case_id, case_hash, answer_json, score, "
-            "kinds_json, hints_used, seconds, created_at, wrong_codes_json, mode, exam_id, "
-            f"systems_json, tags_json{student_column}) VALUES (%s, %s, %s, %s, %s, %s, %s, "
-            f"%s, %s, %s, %s, %s, %s, %s{student_value}) RETURNING id",
-            params,
+            f"INSERT INTO attempts ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "
+            "RETURNING id",
+            values,
         ).fetchone()
         return int(row[0])
 
