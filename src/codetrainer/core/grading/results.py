@@ -109,8 +109,11 @@ class CaseResult:
 
     @property
     def solved(self) -> bool:
-        """Every item earned full credit and nothing extra was given."""
-        return self.earned == self.possible and all(i.verdict == "correct" for i in self.items)
+        """Every item earned full credit and nothing extra was given (optional items,
+        worth nothing either way, are left out of this)."""
+        return self.earned == self.possible and all(
+            i.verdict == "correct" or "optional" in i.kinds for i in self.items
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,14 @@ from codetrainer.tui.library import PackEntry
 from codetrainer.tui.text import one_line
 from codetrainer.tui.widgets.diagnosis_row import LETTERS
 from codetrainer.tui.widgets.note_view import NoteView
-from codetrainer.tui.widgets.result_list import FIELD_NAMES, VERDICTS, ResultList, points
+from codetrainer.tui.widgets.result_list import (
+    FIELD_NAMES,
+    OPTIONAL_LEFT_OUT,
+    VERDICTS,
+    ResultList,
+    points,
+    verdict_look,
+)
 
 if TYPE_CHECKING:
     from codetrainer.core.grading import CaseResult
@@ -93,14 +100,15 @@ def score_text(result: CaseResult, saved_error: str | None) -> Text:
     for item in result.items:
         per_field[item.field][0] += item.points
         per_field[item.field][1] += item.max_points
-        counts[item.verdict] += 1
+        counts[verdict_look(item)[1]] += 1
     text.append("\n")
     parts = [f"{FIELD_NAMES.get(f, f)} {points(e)}/{points(m)}" for f, (e, m) in per_field.items()]
     text.append(" · ".join(parts), style="dim")
     text.append("\n")
+    looks = {**VERDICTS, OPTIONAL_LEFT_OUT[1]: OPTIONAL_LEFT_OUT}
     tally = [
-        f"{VERDICTS[v][0]} {counts[v]} {VERDICTS[v][1]}"
-        for v in ("correct", "partial", "wrong", "missing", "extra")
+        f"{looks[v][0]} {counts[v]} {looks[v][1]}"
+        for v in ("correct", "partial", "wrong", "missing", "extra", "optional")
         if counts.get(v)
     ]
     text.append("   ".join(tally))
