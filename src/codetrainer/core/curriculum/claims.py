@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 from codetrainer.core.diagnostics import Diagnostic
-from codetrainer.core.models import Case
+from codetrainer.core.models import Case, DiagnosisKey, LineKey
 from codetrainer.core.yamlio import YamlDocument, YamlPath
 
 __all__ = [
@@ -274,7 +274,7 @@ def _optional_checks(doc: YamlDocument, base: YamlPath, case: Case) -> list[Diag
                         rule="optional-pointer",
                     )
                 )
-    items = [*dx, *answer.lines]
+    items: list[DiagnosisKey | LineKey] = [*dx, *answer.lines]
     if items and all(i.optional for i in items) and answer.query is None:
         out.append(
             doc.diagnostic(
