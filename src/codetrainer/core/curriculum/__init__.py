@@ -7,8 +7,9 @@ the course file (units -> packs -> cases, with progress through it) and the cove
 table of the bundled content.
 
 May import: :mod:`codetrainer.core.models`, :mod:`codetrainer.core.diagnostics`,
-:mod:`codetrainer.core.yamlio`, :mod:`codetrainer.core.codes` and (for coverage only)
-the reference and code-set loaders. Never textual or rich, never the TUI, never grading.
-:mod:`codetrainer.core.packs` imports :mod:`.claims`, so nothing here imports ``packs``
-at module level.
+:mod:`codetrainer.core.yamlio`, :mod:`codetrainer.core.codes`, :mod:`codetrainer.paths`
+(where the bundled content is) and, for coverage only, the reference and code-set
+loaders. Never textual or rich, never the TUI, never grading. :mod:`codetrainer.core.packs`
+imports :mod:`.claims`, so nothing here imports ``packs`` at module level
+(:mod:`.course` imports it inside its loader).
 """
