@@ -198,7 +198,7 @@ def test_sampler_wrist_case_bases_a_on_active_treatment() -> None:
 
 def test_sore_throat_patient_is_established_in_the_note() -> None:
     c = case("outpatient-basics/sore-throat-strep-negative")
-    assert "established pt" in c.note
+    assert "Established pt of this practice" in c.note
     visit = next(ln for ln in c.answer.lines if ln.code == "99213")
     assert any("established" in e for e in visit.evidence)
 

@@ -34,6 +34,7 @@ from codetrainer.core.yamlio import YamlDocument, YamlPath
 
 __all__ = [
     "CLAIM_LABELS",
+    "PCS_NOTE",
     "UNCERTAIN_TERMS",
     "UncertainHit",
     "claim_checks",
