@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from grading_fixtures import answer, key_answer, make_case
+from grading_fixtures import answer, bundled_cases, key_answer, make_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +30,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+BUNDLED = bundled_cases()
 PLACE_WHY = "The place of occurrence is optional: report it when the note names the place."
 
 
@@ -125,6 +126,30 @@ def test_wrong_optional_code_is_named_but_costs_nothing() -> None:
     assert "Y92.009" in place.explanation
     assert result.score == 100.0
     assert not [i for i in result.items if i.verdict == "extra"]
+
+
+def test_optional_items_are_not_error_kinds_for_stats_and_review() -> None:
+    ans = answer(["S52.521A", "W19.XXXA", "Y92.008"], [{"code": "99213", "pointers": ["1"]}])
+    result = grade_case(wrist_case(), ans, reference=REF)
+    assert result.score == 100.0
+    assert "missing" not in result.kinds  # Y93.01 and A4253 were left out, at no cost
+    assert "wrong_code" not in result.kinds and "optional" not in result.kinds
+    assert result.wrong_codes == []
+    slip = grade_case(wrist_case(), answer(["S52.521D", "W19.XXXA"]), reference=REF)
+    assert slip.kinds["seventh_character"] == 1 and slip.wrong_codes == ["S52.521D"]
+
+
+@pytest.mark.parametrize(("name", "case"), BUNDLED, ids=[n for n, _ in BUNDLED])
+def test_bundled_key_without_its_optional_codes_scores_100(name: str, case: Case) -> None:
+    key = key_answer(case)
+    optional = {d.code for d in case.answer.diagnoses if d.optional}
+    optional |= {ln.code for ln in case.answer.lines if ln.optional}
+    ans = GivenAnswer(
+        tuple(c for c in key.diagnoses if c not in optional),
+        tuple(ln for ln in key.lines if ln.code not in optional),
+        key.query,
+    )
+    assert grade_case(case, ans, reference=REF).score == 100.0, name
 
 
 def test_optional_line_with_a_stray_modifier_costs_nothing() -> None:
