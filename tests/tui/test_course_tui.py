@@ -154,3 +154,37 @@ async def test_case_screen_says_whose_claim_and_that_pcs_is_out_of_scope() -> No
         flat = " ".join(screen_text(app).split())
         assert "Professional claim (CMS-1500)" in flat
         assert "ICD-10-PCS" not in flat
+
+
+def test_feedback_text_marks_optional_items() -> None:
+    """The optional code left out is '○ optional', not '− missing', in the items and tally."""
+    from codetrainer.core.answer import GivenAnswer, GivenLine
+    from codetrainer.core.grading import grade_case
+    from codetrainer.core.models import Case
+    from codetrainer.tui.screens.feedback import expected_text, score_text
+    from codetrainer.tui.widgets.result_list import item_text
+
+    case = Case.model_validate(
+        {
+            "id": "fall",
+            "title": "Fall",
+            "note": "Fell at home.",
+            "answer": {
+                "diagnoses": [
+                    {"code": "S52.521A"},
+                    {"code": "W10.9XXA"},
+                    {"code": "Y92.009", "optional": "true", "why": "Place."},
+                ],
+                "lines": [{"code": "A4253", "optional": "true"}, {"code": "99283"}],
+            },
+        }
+    )
+    given = GivenAnswer(("S52.521A", "W10.9XXA"), (GivenLine("99283"),))
+    result = grade_case(case, given)
+    tally = score_text(result, None).plain
+    assert "○ 2 optional" in tally and "missing" not in tally
+    place = next(i for i in result.items if i.expected == "Y92.009")
+    assert item_text(place).plain.startswith("○ optional Diagnosis  0/0 pts")
+    key = expected_text(case, {}).plain
+    assert " C Y92.009  (optional)" in key
+    assert "A4253  (optional)" in key

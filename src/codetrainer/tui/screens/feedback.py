@@ -59,6 +59,8 @@ def expected_text(case: Case, describe: dict[str, str]) -> Text:
         for i, dx in enumerate(key.diagnoses):
             text.append(f" {LETTERS[i]} ", style="bold")
             text.append(f"{dx.code:<9}", style="bold")
+            if dx.optional:
+                text.append("(optional) ", style="italic")
             text.append(one_line(describe.get(dx.code, "")))
             if dx.also_accept:
                 text.append(f" (also accepted: {', '.join(dx.also_accept)})", style="dim")
@@ -68,6 +70,8 @@ def expected_text(case: Case, describe: dict[str, str]) -> Text:
         for n, line in enumerate(key.lines, 1):
             text.append(f" {n:>2} ", style="bold")
             text.append(f"{line.code:<6}", style="bold")
+            if line.optional:
+                text.append(" (optional)", style="italic")
             if line.modifiers:
                 text.append(f" mods {' '.join(line.modifiers)}")
             text.append(f" units {line.units}")
