@@ -88,7 +88,15 @@ def course_state(app: CodetrainerApp) -> CourseState:
 
 
 def _solved(app: CodetrainerApp) -> Callable[[str], set[str]]:
-    return app.services.solved_cases
+    """The solved cases of a pack, asked of the store once per pack for this caller."""
+    cache: dict[str, set[str]] = {}
+
+    def solved(pack_id: str) -> set[str]:
+        if pack_id not in cache:
+            cache[pack_id] = app.services.solved_cases(pack_id)
+        return cache[pack_id]
+
+    return solved
 
 
 def first_time(app: CodetrainerApp) -> bool:
@@ -157,7 +165,8 @@ def course_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
     solved = _solved(app)
     done, total = plan.progress(solved)
     text = f"Course: {done}/{total} done"
-    current = current_unit(app)
+    step = plan.next_step(solved)
+    current = plan.unit_of(step) if step is not None else None
     if current is not None and done < total:
         d, t = current.progress(solved)
         text += f" · unit {current.number}: {d}/{t}"

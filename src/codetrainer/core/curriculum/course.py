@@ -246,8 +246,13 @@ class UnitPlan:
     steps: tuple[Step, ...]
 
     def progress(self, solved: Callable[[str], set[str]]) -> tuple[int, int]:
-        """(done, total): cases solved of the unit's cases."""
-        done = sum(1 for s in self.steps if s.case_id in solved(s.pack_id))
+        """(done, total): cases solved of the unit's cases (``solved`` asked once a pack)."""
+        cache: dict[str, set[str]] = {}
+        done = 0
+        for step in self.steps:
+            if step.pack_id not in cache:
+                cache[step.pack_id] = solved(step.pack_id)
+            done += step.case_id in cache[step.pack_id]
         return done, len(self.steps)
 
 
@@ -292,9 +297,16 @@ class CoursePlan:
 
     def progress(self, solved: Callable[[str], set[str]]) -> tuple[int, int]:
         """(done, total) over the whole course."""
+        cache: dict[str, set[str]] = {}
+
+        def once(pack_id: str) -> set[str]:
+            if pack_id not in cache:
+                cache[pack_id] = solved(pack_id)
+            return cache[pack_id]
+
         done = total = 0
         for unit in self.units:
-            d, t = unit.progress(solved)
+            d, t = unit.progress(once)
             done += d
             total += t
         return done, total
