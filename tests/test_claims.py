@@ -10,10 +10,17 @@ from pathlib import Path
 import pytest
 from grading_fixtures import PACKS_DIR
 
-from codetrainer.core.curriculum.claims import claim_label, effective_claim, uncertain_evidence
+from codetrainer.core.curriculum.claims import (
+    claim_label,
+    effective_claim,
+    uncertain_assessment_check,
+    uncertain_assessment_phrases,
+    uncertain_evidence,
+)
 from codetrainer.core.diagnostics import Diagnostic
 from codetrainer.core.models import Case
 from codetrainer.core.packs import load_pack
+from codetrainer.core.reference import load_reference
 
 HEADER = """\
 pack:
@@ -264,3 +271,84 @@ def test_validate_strict_passes_on_the_bundled_content() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 errors, 0 warnings" in proc.stderr
+
+
+# -- assessment lines, for diagnoses keyed without evidence (needs the reference) --------
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("ASSESSMENT: Probable pneumonia, RLL.", [("probable", "pneumonia")]),
+        (
+            "ASSESSMENT:\n1. COPD with acute exacerbation.\n2. Possible early pneumonia - not "
+            "supported by CXR.",
+            [("possible", "early pneumonia")],
+        ),
+        ("IMPRESSION: r/o appendicitis; surgery to see.", [("r/o", "appendicitis")]),
+        ("HPI: probable viral illness per mom.\nASSESSMENT: Acute otitis media.", []),
+        (
+            "DISCHARGE DIAGNOSES:\n1. Sepsis due to probable aspiration pneumonia, organism "
+            "not identified",
+            [("probable", "aspiration pneumonia")],
+        ),
+    ],
+)
+def test_uncertain_assessment_phrases(note: str, expected: list[tuple[str, str]]) -> None:
+    assert uncertain_assessment_phrases(note) == expected
+
+
+NO_EVIDENCE = """\
+- id: office-pneumonia
+  title: Office pneumonia
+  setting: {setting}
+{claim}  note: |
+    CC: cough and fever.
+    ASSESSMENT: Probable community-acquired pneumonia. Fever.
+  answer:
+    diagnoses:
+      - code: {code}
+        why: Keyed without evidence.
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "claim", "code", "warned"),
+    [
+        ("outpatient", "", "J18.9", True),  # "Pneumonia, unspecified organism"
+        ("inpatient", "  claim: professional\n", "J18.9", True),
+        ("inpatient", "  claim: facility\n", "J18.9", False),  # II.H: coded as confirmed
+        ("outpatient", "", "R50.9", False),  # the fever is the right code
+    ],
+)
+def test_assessment_check_for_diagnoses_without_evidence(
+    tmp_path: Path, setting: str, claim: str, code: str, warned: bool
+) -> None:
+    path = tmp_path / "pack.yaml"
+    text = HEADER + textwrap.indent(
+        NO_EVIDENCE.format(setting=setting, claim=claim, code=code), "  "
+    )
+    path.write_text(text, encoding="utf-8")
+    check = uncertain_assessment_check(load_reference())
+    found = load_pack(path, checks=[check]).diagnostics
+    hits = [d for d in found if d.rule == "uncertain-assessment"]
+    assert bool(hits) is warned, found
+    if warned:
+        assert "'probable community-acquired pneumonia'" in hits[0].message
+        assert "IV.H" in hits[0].message
+
+
+def test_validate_runs_the_assessment_check(tmp_path: Path) -> None:
+    path = tmp_path / "pack.yaml"
+    text = HEADER + textwrap.indent(
+        NO_EVIDENCE.format(setting="outpatient", claim="", code="J18.9"), "  "
+    )
+    path.write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "codetrainer", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0  # a warning
+    assert ": warning: J18.9 ('Pneumonia, unspecified organism') looks like" in proc.stdout

@@ -119,7 +119,20 @@ def _reference_checks() -> list[Any]:
     except ImportError:  # pragma: no cover - only while the reference is being built
         return []
     checks: list[Any] = reference_checks()
+    checks.extend(_assessment_checks())
     return checks
+
+
+def _assessment_checks() -> list[Any]:
+    """IV.H on assessment lines, for diagnoses keyed without evidence (needs the reference)."""
+    from codetrainer.core.curriculum.claims import uncertain_assessment_check
+    from codetrainer.core.reference import ReferenceUnavailable, load_reference
+
+    try:
+        reference = load_reference()
+    except ReferenceUnavailable:
+        return []
+    return [uncertain_assessment_check(reference)]
 
 
 def _run(args: argparse.Namespace) -> int:

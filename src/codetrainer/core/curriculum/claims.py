@@ -21,12 +21,17 @@ Checks (all located at the YAML node, run by :func:`codetrainer.core.packs.load_
   note qualifies with an uncertainty term. See :func:`uncertain_evidence`.
 - ``optional-first`` / ``optional-pointer`` / ``optional-only`` (errors): optional key
   items may not be the first diagnosis, be pointed at, or make up the whole key.
+- ``uncertain-assessment`` (warning, with the reference: :func:`uncertain_assessment_check`):
+  a professional-claim diagnosis *without evidence phrases* whose official title matches
+  what an assessment line calls uncertain ("ASSESSMENT: probable pneumonia" and J18.9).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from codetrainer.core.diagnostics import Diagnostic
 from codetrainer.core.models import Case, DiagnosisKey, LineKey
@@ -40,6 +45,8 @@ __all__ = [
     "claim_checks",
     "claim_label",
     "effective_claim",
+    "uncertain_assessment_check",
+    "uncertain_assessment_phrases",
     "uncertain_evidence",
 ]
 
@@ -287,3 +294,120 @@ def _optional_checks(doc: YamlDocument, base: YamlPath, case: Case) -> list[Diag
             )
         )
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# assessment lines (for diagnoses keyed without evidence; needs the reference)
+
+_HEADING = re.compile(r"^\s*([A-Z][A-Z /&-]{1,40}):")
+_ASSESSMENT = re.compile(r"ASSESSMENT|IMPRESSION|DIAGNOS[EI]S|^A/?P$|^DX$")
+_STOP = frozenset(
+    [
+        "with",
+        "without",
+        "and",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "due",
+        "from",
+        "by",
+        "or",
+        "not",
+        "other",
+        "unspecified",
+        "acute",
+        "chronic",
+        "left",
+        "right",
+        "type",
+    ]
+)
+_PHRASE_WORDS = 6
+
+
+def uncertain_assessment_phrases(note: str) -> list[tuple[str, str]]:
+    """``(term, phrase)`` for every uncertain diagnosis named in the note's assessment.
+
+    The assessment is the text from a heading such as ASSESSMENT, IMPRESSION, A/P or
+    (DISCHARGE) DIAGNOSES up to the next heading; the phrase is the words after the term,
+    up to a comma or clause end (at most six): "Possible early pneumonia - not supported"
+    gives ``("possible", "early pneumonia")``.
+    """
+    out: list[tuple[str, str]] = []
+    inside = False
+    for raw in note.splitlines():
+        heading = _HEADING.match(raw)
+        if heading is not None:
+            inside = bool(_ASSESSMENT.search(heading.group(1).strip()))
+            raw = raw[heading.end() :]
+        if not inside:
+            continue
+        for clause in _CLAUSE_END.split(raw):
+            for match in _TERM_RE.finditer(clause):
+                tail = re.split(r",| - | vs\.? | versus ", clause[match.end() :], maxsplit=1)[0]
+                words = _WORD.findall(tail)[:_PHRASE_WORDS]
+                if words:
+                    out.append((match.group(1).lower(), " ".join(words)))
+    return out
+
+
+def _content_words(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.casefold()) if len(w) > 3 and w not in _STOP}
+
+
+class _Described(Protocol):
+    @property
+    def description(self) -> str: ...
+
+
+class _DescribesCodes(Protocol):
+    def get(self, code: str) -> _Described | None: ...
+
+
+PackCheckFn = Callable[[YamlDocument, Sequence[tuple[int, Case]]], list[Diagnostic]]
+
+
+def uncertain_assessment_check(reference: _DescribesCodes) -> PackCheckFn:
+    """A pack check: professional-claim diagnoses keyed without evidence whose official
+    title covers an uncertain phrase of the assessment (at least half of its words, compared
+    by their first five letters)."""
+
+    def check(doc: YamlDocument, cases: Sequence[tuple[int, Case]]) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        for index, case in cases:
+            if effective_claim(case) != "professional":
+                continue
+            phrases = uncertain_assessment_phrases(case.note)
+            if not phrases:
+                continue
+            for d, dx in enumerate(case.answer.diagnoses):
+                if dx.evidence:
+                    continue  # the evidence check has looked at this one
+                entry = reference.get(dx.code)
+                if entry is None:
+                    continue
+                title = _content_words(entry.description)
+                for term, phrase in phrases:
+                    words = _content_words(phrase)
+                    if words and len(words & title) * 2 >= len(words):
+                        out.append(
+                            doc.diagnostic(
+                                ("cases", index, "answer", "diagnoses", d, "code"),
+                                f"{dx.code} ('{entry.description}') looks like what the "
+                                f"assessment calls uncertain ('{term} {phrase}'); on a "
+                                "professional or outpatient claim do not code it (Guidelines "
+                                "IV.H): code the signs and symptoms, or add evidence phrases "
+                                "that show the diagnosis is confirmed",
+                                severity="warning",
+                                rule="uncertain-assessment",
+                            )
+                        )
+                        break
+        return out
+
+    return check
