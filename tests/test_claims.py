@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from grading_fixtures import PACKS_DIR
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codetrainer.core.curriculum.claims import (
+    UNCERTAIN_TERMS,
     claim_label,
     effective_claim,
     uncertain_assessment_check,
@@ -352,3 +355,22 @@ def test_validate_runs_the_assessment_check(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0  # a warning
     assert ": warning: J18.9 ('Pneumonia, unspecified organism') looks like" in proc.stdout
+
+
+@settings(max_examples=200, deadline=None)
+@given(note=st.text(max_size=300), phrases=st.lists(st.text(max_size=30), max_size=4))
+def test_uncertain_checks_never_raise(note: str, phrases: list[str]) -> None:
+    uncertain_evidence(note, phrases)
+    uncertain_assessment_phrases(note)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    term=st.sampled_from(UNCERTAIN_TERMS),
+    before=st.sampled_from(["", "ASSESSMENT: ", "1. ", "Impression: acute "]),
+    dx=st.sampled_from(["pneumonia", "appendicitis", "urinary tract infection", "gout"]),
+)
+def test_a_term_right_before_the_phrase_is_always_found(term: str, before: str, dx: str) -> None:
+    hit = uncertain_evidence(f"{before}{term} {dx}.", [dx])
+    assert hit is not None and hit.term == term.lower()
+    assert uncertain_evidence(f"{before}{dx}. Plan: follow up.", [dx]) is None

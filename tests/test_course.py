@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 from grading_fixtures import REPO, bundled_packs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from codetrainer.core.curriculum.course import (
+    Course,
     Step,
     bundled_course_paths,
     load_course,
@@ -245,3 +248,47 @@ def test_schema_course(tmp_path: Path) -> None:
     schema = json.loads(proc.stdout)
     assert set(schema["required"]) == {"course", "units"}
     assert "CourseItem" in schema["$defs"]
+
+
+# -- properties ------------------------------------------------------------------------
+
+
+PACK_IDS = sorted(PACKS)
+
+
+@st.composite
+def courses(draw: st.DrawFn) -> Course:
+    units = []
+    for u in range(draw(st.integers(1, 4))):
+        items = []
+        for _ in range(draw(st.integers(1, 3))):
+            pack_id = draw(st.sampled_from([*PACK_IDS, "not-loaded"]))
+            ids = [c.id for c in PACKS[pack_id].cases] if pack_id in PACKS else ["x"]
+            cases = draw(st.one_of(st.just([]), st.lists(st.sampled_from(ids), unique=True)))
+            items.append({"pack": pack_id, "cases": cases})
+        units.append({"id": f"u{u}", "title": f"Unit {u}", "items": items})
+    return Course.model_validate({"course": {"id": "c", "title": "C"}, "units": units})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(course=courses())
+def test_plan_lists_each_loaded_case_once_and_whole_packs_complete(course: Course) -> None:
+    plan = plan_course(course, PACKS)
+    steps = plan.steps
+    assert len(steps) == len(set(steps))
+    for step in steps:
+        assert PACKS[step.pack_id].case(step.case_id) is not None
+    explicit = {
+        Step(i.pack, c) for u in course.units for i in u.items for c in i.cases if i.pack in PACKS
+    }
+    whole = {i.pack for u in course.units for i in u.items if not i.cases and i.pack in PACKS}
+    expected = explicit | {Step(p, c.id) for p in whole for c in PACKS[p].cases}
+    assert set(steps) == expected
+    # progress and next_step agree with each other for any solved set
+    solved = {s.pack_id: set() for s in steps}
+    for s in steps[::2]:
+        solved[s.pack_id].add(s.case_id)
+    done, total = plan.progress(lambda p: solved.get(p, set()))
+    assert total == len(steps) and done == len(steps[::2])
+    nxt = plan.next_step(lambda p: solved.get(p, set()))
+    assert (nxt is None) == (done == total)
