@@ -326,3 +326,15 @@ def test_grade_json_reports_optional_items(
     assert place["points"] == 0.0 and place["max_points"] == 0.0
     assert "The place is optional." in place["explanation"]
     assert sum(i["max_points"] for i in items) == 25.0
+
+
+def test_the_json_schema_knows_optional_and_claim() -> None:
+    from codetrainer.commands.schema import json_schema
+
+    defs = json_schema("pack")["$defs"]
+    for model in ("DiagnosisKey", "LineKey"):
+        prop = defs[model]["properties"]["optional"]
+        assert prop["default"] is False and "costs nothing" in prop["description"]
+        assert {"type": "boolean"} in prop["anyOf"]  # bare or quoted, as YAML authors write
+    claim = defs["Case"]["properties"]["claim"]
+    assert "professional" in str(claim) and "facility" in str(claim)
