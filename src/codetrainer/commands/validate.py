@@ -19,9 +19,10 @@ __all__ = ["register", "validate_paths"]
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "validate",
-        help="check packs, code sets and answers files (default: the bundled content)",
+        help="check packs, code sets, answers and course files (default: the bundled content)",
         description=(
-            "Check YAML packs, code sets and answers files. Every problem is printed as "
+            "Check YAML packs, code sets, answers files and course files. Every problem is "
+            "printed as "
             "PATH:LINE:COL: error|warning: MESSAGE. Folders are searched for *.yaml/*.yml. "
             "Answer-key codes are checked against the FY2026 ICD-10-CM reference and the "
             "loaded code sets. Exit 0 when clean, 1 on errors, 2 on usage errors."
@@ -52,6 +53,7 @@ def validate_paths(
     use_reference: bool = True,
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     """Load every file; return (per-file summaries, all diagnostics in file order)."""
+    from codetrainer.core.curriculum.course import check_course_files, looks_like_course
     from codetrainer.core.diagnostics import Diagnostic, count_errors, sort_diagnostics
     from codetrainer.core.packs import PackCheck, find_yaml_files, load_file
     from codetrainer.core.yamlio import DEFAULT_MAX_BYTES
@@ -62,8 +64,15 @@ def validate_paths(
     files: list[dict[str, Any]] = []
     diagnostics: list[Diagnostic] = []
     pack_ids: dict[str, str] = {}
+    courses: list[Path] = []
+    loaded_packs: list[Any] = []
     for path in find_yaml_files(paths):
+        if looks_like_course(path):  # checked once every pack of the run is loaded
+            courses.append(path)
+            continue
         kind, loaded = load_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, checks=checks)
+        if kind == "pack" and loaded.value is not None:
+            loaded_packs.append(loaded.value)
         found = list(loaded.diagnostics)
         if kind == "pack" and loaded.value is not None:
             pack_id = loaded.value.pack.id
@@ -90,6 +99,17 @@ def validate_paths(
                 "warnings": len(found) - count_errors(found),
             }
         )
+    for loaded_course in check_course_files(courses, loaded_packs, max_bytes=max_bytes):
+        found = loaded_course.diagnostics
+        diagnostics.extend(found)
+        files.append(
+            {
+                "path": loaded_course.path,
+                "kind": "course",
+                "errors": count_errors(found),
+                "warnings": len(found) - count_errors(found),
+            }
+        )
     return files, sort_diagnostics(diagnostics)
 
 
@@ -99,7 +119,20 @@ def _reference_checks() -> list[Any]:
     except ImportError:  # pragma: no cover - only while the reference is being built
         return []
     checks: list[Any] = reference_checks()
+    checks.extend(_assessment_checks())
     return checks
+
+
+def _assessment_checks() -> list[Any]:
+    """IV.H on assessment lines, for diagnoses keyed without evidence (needs the reference)."""
+    from codetrainer.core.curriculum.claims import uncertain_assessment_check
+    from codetrainer.core.reference import ReferenceUnavailable, load_reference
+
+    try:
+        reference = load_reference()
+    except ReferenceUnavailable:
+        return []
+    return [uncertain_assessment_check(reference)]
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from codetrainer.core.codes import CodeFormatError, System, normalize
+from codetrainer.core.curriculum.claims import claim_checks
 from codetrainer.core.diagnostics import CodetrainerError, Diagnostic, count_errors
 from codetrainer.core.models import AnswersFile, Case, CodeSet, Pack, PackInfo
 from codetrainer.core.yamlio import DEFAULT_MAX_BYTES, YamlDocument, YamlPath, load_yaml_file
@@ -623,6 +624,7 @@ def _check_case(doc: YamlDocument, i: int, case: Case) -> list[Diagnostic]:
                 )
             )
     out.extend(_phi_warnings(doc, i, case.note))
+    out.extend(claim_checks(doc, i, case))  # whose claim, IV.H, optional items
     return out
 
 

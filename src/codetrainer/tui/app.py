@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 import codetrainer.tui.progress_actions  # noqa: F401  (registers Review, Exam, Stats on home)
 from codetrainer import paths
 from codetrainer.core.models import Case
+from codetrainer.tui import course_actions  # registers Start here and Course on home
 from codetrainer.tui.commands import TrainerCommands
 from codetrainer.tui.library import PackEntry, discover_packs, next_unsolved
 from codetrainer.tui.screens.browser import BrowserScreen
@@ -165,7 +166,12 @@ class CodetrainerApp(App[None]):
             home.query_one("#cases").focus()
 
     def open_next_unsolved(self, entry: PackEntry | None) -> None:
-        """Open the first unsolved case of ``entry`` (or of the first pack that has one)."""
+        """Open the next unsolved case: in course order when ``entry`` is in the course
+        (or None), else the first unsolved case of ``entry`` (or of any pack)."""
+        in_course = course_actions.course_next(self, entry)
+        if in_course is not None:
+            self.open_case(*in_course)
+            return
         candidates = [entry] if entry is not None and entry.ok else []
         candidates += [e for e in self.packs if e.ok and e is not entry]
         for candidate in candidates:
@@ -178,9 +184,14 @@ class CodetrainerApp(App[None]):
         self.notify("Every case is solved. Pick one to practise again.", title="All done")
 
     def open_next_case(self, entry: PackEntry, after: Case, *, replace: bool = False) -> None:
-        """The next unsolved case after ``after`` (else simply the next one)."""
+        """The next unsolved case after ``after``: in course order when the case is in the
+        course, else in the pack (else simply the pack's next case)."""
         pack = entry.pack
         if pack is None:
+            return
+        in_course = course_actions.course_next(self, entry, after)
+        if in_course is not None:
+            self.open_case(*in_course, replace=replace)
             return
         solved = self.services.solved_cases(entry.id)
         case = next_unsolved(pack, solved, after=after.id)

@@ -451,7 +451,9 @@ def _grade_diagnoses(
     state.pairs = pairs
     assignment = _assign(
         pairs,
-        lambda e, g, pair: _dx_weight(pair, e == 0 and given[g].pos == first_pos),
+        lambda e, g, pair: _dx_weight(
+            pair, e == 0 and given[g].pos == first_pos, optional=key.dx[e].optional
+        ),
         lambda e, g: (
             _EPS_PREFIX * _prefix_len(key.dx_targets[e][0], given[g].code) + _EPS_POS * (n_g - g)
         ),
@@ -462,27 +464,25 @@ def _grade_diagnoses(
         g = assignment[e]
         if g is None:
             shown_first = first_raw if e == 0 else None
-            items.append(
-                lk.memo_item(
-                    ("dx-missing", key, e, shown_first), _dx_missing, key, e, shown_first, lk
-                )
+            item = lk.memo_item(
+                ("dx-missing", key, e, shown_first), _dx_missing, key, e, shown_first, lk
             )
+            items.append(_optional_item(item, key.dx[e]) if key.dx[e].optional else item)
             continue
         used.add(g)
         gv = given[g]
         place = "" if e else ("first" if gv.pos == first_pos else (first_raw or ""))
-        items.append(
-            lk.memo_item(
-                ("dx-paired", key, e, gv.raw, place),
-                _dx_paired,
-                key,
-                e,
-                gv,
-                pairs[e][g],
-                place,
-                lk,
-            )
+        item = lk.memo_item(
+            ("dx-paired", key, e, gv.raw, place),
+            _dx_paired,
+            key,
+            e,
+            gv,
+            pairs[e][g],
+            place,
+            lk,
         )
+        items.append(_optional_item(item, key.dx[e]) if key.dx[e].optional else item)
     items += _extras("dx-extra", _dx_extra, given, used, pairs, key, lk)
     return state
 
@@ -608,7 +608,9 @@ def _slip_hint(
     return ""
 
 
-def _dx_weight(pair: _Pair, first: bool) -> float:
+def _dx_weight(pair: _Pair, first: bool, *, optional: bool = False) -> float:
+    if optional:  # worth nothing itself: pairing only saves the given code from being extra
+        return EXTRA_CODE_PENALTY + _OPTIONAL_PREFERENCE * pair.rel.credit
     w = DX_POINTS * pair.rel.credit + EXTRA_CODE_PENALTY
     if first and pair.rel.credit > 0:
         w += FIRST_LISTED_POINTS
@@ -627,6 +629,34 @@ def _excludes1_notes(
             if note:
                 out.append((t[0], note))
     return out
+
+
+_OPTIONAL_PREFERENCE = 0.5
+"""Below every real weight difference: among pairings worth the same points, prefer the
+one where an optional key item gets its best-matching given code."""
+
+OPTIONAL_NOTE = "Optional: leaving it out costs nothing, and so does giving it."
+"""The sentence every optional item's explanation starts with (docs/scoring.md)."""
+
+
+def _optional_item(
+    item: ItemResult, key_item: DiagnosisKey | LineKey, *, first: bool = True
+) -> ItemResult:
+    """An item of an optional key code: worth 0 of 0 points either way, and it says why.
+
+    ``first`` is the diagnosis or line item itself (the modifier, units and pointer items of
+    an optional line come after it). The verdict still tells the learner how their code
+    compares (a wrong optional code is ``wrong``, one left out ``missing``); ``optional``
+    is added to the kinds.
+    """
+    kinds = item.kinds if "optional" in item.kinds else (*item.kinds, "optional")
+    text = item.explanation
+    if first and item.given is None:
+        missing = text.removeprefix("Missing: ")
+        text = explain.join(OPTIONAL_NOTE, f"Left out: {missing}")  # ends with its why
+    elif first:
+        text = explain.join(OPTIONAL_NOTE, text)
+    return replace(item, kinds=kinds, points=0.0, max_points=0.0, explanation=text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -671,6 +701,10 @@ def _grade_lines(
             lk,
         )
         subs[(e, g)] = sub
+        if key.lines[e].optional:  # worth nothing itself (see _dx_weight)
+            return EXTRA_CODE_PENALTY + _OPTIONAL_PREFERENCE * (
+                pair.rel.credit + sub.points / _line_max(key.lines[e])
+            )
         return LINE_POINTS * pair.rel.credit + EXTRA_CODE_PENALTY + sub.points
 
     assignment = _assign(
@@ -684,12 +718,14 @@ def _grade_lines(
     used: set[int] = set()
     for e in range(n_e):
         chosen = assignment[e]
+        lkey = key.lines[e]
         if chosen is None:
-            items.append(lk.memo_item(("line-missing", key, e), _missing_line, e, key, lk))
+            item = lk.memo_item(("line-missing", key, e), _missing_line, e, key, lk)
+            items.append(_optional_item(item, lkey) if lkey.optional else item)
             continue
         used.add(chosen)
         gv = given[chosen][0]
-        items.append(
+        line_items = [
             lk.memo_item(
                 ("line-paired", key, e, gv.raw),
                 _line_paired,
@@ -698,9 +734,12 @@ def _grade_lines(
                 gv,
                 pairs[e][chosen],
                 lk,
-            )
-        )
-        items.extend(subs[(e, chosen)].items)
+            ),
+            *subs[(e, chosen)].items,
+        ]
+        if lkey.optional:
+            line_items = [_optional_item(i, lkey, first=n == 0) for n, i in enumerate(line_items)]
+        items.extend(line_items)
     items += _extras("line-extra", _line_extra, [gv for gv, _line in given], used, pairs, key, lk)
 
 

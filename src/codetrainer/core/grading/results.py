@@ -87,19 +87,23 @@ class CaseResult:
 
     @property
     def kinds(self) -> Counter[str]:
-        """Error kinds over all items (``exact`` and ``alternate`` left out)."""
+        """Error kinds over all items (``exact`` and ``alternate`` left out, and optional
+        items, which cost nothing, too)."""
         counter: Counter[str] = Counter()
         for item in self.items:
-            counter.update(k for k in item.kinds if k not in NOT_ERRORS)
+            if "optional" not in item.kinds:
+                counter.update(k for k in item.kinds if k not in NOT_ERRORS)
         return counter
 
     @property
     def wrong_codes(self) -> list[str]:
-        """Codes the learner entered that were not accepted (partial, wrong or extra)."""
+        """Codes the learner entered that were not accepted (partial, wrong or extra);
+        optional items, which cost nothing, are left out."""
         out: list[str] = []
         for item in self.items:
             if (
                 item.field in ("diagnosis", "line")
+                and "optional" not in item.kinds
                 and item.given is not None
                 and not item.code_right
                 and item.given not in out
@@ -109,8 +113,11 @@ class CaseResult:
 
     @property
     def solved(self) -> bool:
-        """Every item earned full credit and nothing extra was given."""
-        return self.earned == self.possible and all(i.verdict == "correct" for i in self.items)
+        """Every item earned full credit and nothing extra was given (optional items,
+        worth nothing either way, are left out of this)."""
+        return self.earned == self.possible and all(
+            i.verdict == "correct" or "optional" in i.kinds for i in self.items
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from codetrainer.core.answer import GivenAnswer
 from codetrainer.core.codes import System, try_normalize
+from codetrainer.core.curriculum.claims import PCS_NOTE, claim_label
 from codetrainer.core.models import Case
 from codetrainer.tui.keyorder import after_queued_keys
 from codetrainer.tui.library import PackEntry
@@ -121,6 +122,8 @@ class CaseScreen(Screen[None]):
                 yield NoteView(self.case.note, id="note")
                 yield HintBox(self.case.hints, self._draft.hints_shown, id="hints")
             with Vertical(id="work-column"):
+                if self.case.claim == "facility":
+                    yield Static(Text(PCS_NOTE, end=""), id="claim-note")
                 yield AnswerForm(self._draft.answer, id="form")
                 yield LookupPanel(self.app.services, id="lookup")
         yield Footer()
@@ -145,9 +148,10 @@ class CaseScreen(Screen[None]):
         text.append(one_line(case.title), style="bold")
         text.append("\n")
         hints = self._hints_shown()
+        claim = claim_label(case)
         meta = (
             f"case {number} of {total} · {level_text(case.difficulty)} · {case.setting}"
-            f" · hints {hints}/{len(case.hints)}"
+            f"{f' · {claim}' if claim else ''} · hints {hints}/{len(case.hints)}"
         )
         text.append(meta, style="dim")
         return text

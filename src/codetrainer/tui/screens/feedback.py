@@ -21,7 +21,14 @@ from codetrainer.tui.library import PackEntry
 from codetrainer.tui.text import one_line
 from codetrainer.tui.widgets.diagnosis_row import LETTERS
 from codetrainer.tui.widgets.note_view import NoteView
-from codetrainer.tui.widgets.result_list import FIELD_NAMES, VERDICTS, ResultList, points
+from codetrainer.tui.widgets.result_list import (
+    FIELD_NAMES,
+    OPTIONAL_LEFT_OUT,
+    VERDICTS,
+    ResultList,
+    points,
+    verdict_look,
+)
 
 if TYPE_CHECKING:
     from codetrainer.core.grading import CaseResult
@@ -52,6 +59,8 @@ def expected_text(case: Case, describe: dict[str, str]) -> Text:
         for i, dx in enumerate(key.diagnoses):
             text.append(f" {LETTERS[i]} ", style="bold")
             text.append(f"{dx.code:<9}", style="bold")
+            if dx.optional:
+                text.append("(optional) ", style="italic")
             text.append(one_line(describe.get(dx.code, "")))
             if dx.also_accept:
                 text.append(f" (also accepted: {', '.join(dx.also_accept)})", style="dim")
@@ -61,6 +70,8 @@ def expected_text(case: Case, describe: dict[str, str]) -> Text:
         for n, line in enumerate(key.lines, 1):
             text.append(f" {n:>2} ", style="bold")
             text.append(f"{line.code:<6}", style="bold")
+            if line.optional:
+                text.append(" (optional)", style="italic")
             if line.modifiers:
                 text.append(f" mods {' '.join(line.modifiers)}")
             text.append(f" units {line.units}")
@@ -93,14 +104,15 @@ def score_text(result: CaseResult, saved_error: str | None) -> Text:
     for item in result.items:
         per_field[item.field][0] += item.points
         per_field[item.field][1] += item.max_points
-        counts[item.verdict] += 1
+        counts[verdict_look(item)[1]] += 1
     text.append("\n")
     parts = [f"{FIELD_NAMES.get(f, f)} {points(e)}/{points(m)}" for f, (e, m) in per_field.items()]
     text.append(" · ".join(parts), style="dim")
     text.append("\n")
+    looks = {**VERDICTS, OPTIONAL_LEFT_OUT[1]: OPTIONAL_LEFT_OUT}
     tally = [
-        f"{VERDICTS[v][0]} {counts[v]} {VERDICTS[v][1]}"
-        for v in ("correct", "partial", "wrong", "missing", "extra")
+        f"{looks[v][0]} {counts[v]} {looks[v][1]}"
+        for v in ("correct", "partial", "wrong", "missing", "extra", "optional")
         if counts.get(v)
     ]
     text.append("   ".join(tally))

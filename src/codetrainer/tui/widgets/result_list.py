@@ -16,7 +16,16 @@ from codetrainer.tui.text import one_line
 if TYPE_CHECKING:
     from codetrainer.core.grading import ItemResult
 
-__all__ = ["FIELD_NAMES", "VERDICTS", "ResultList", "item_renderable", "item_text", "points"]
+__all__ = [
+    "FIELD_NAMES",
+    "OPTIONAL_LEFT_OUT",
+    "VERDICTS",
+    "ResultList",
+    "item_renderable",
+    "item_text",
+    "points",
+    "verdict_look",
+]
 
 VERDICTS: dict[str, tuple[str, str, str]] = {
     "correct": ("✓", "correct", "bold green"),
@@ -26,6 +35,17 @@ VERDICTS: dict[str, tuple[str, str, str]] = {
     "missing": ("−", "missing", "bold red"),
 }
 """Verdict -> (symbol, word, style). The word is always drawn: never colour alone."""
+
+OPTIONAL_LEFT_OUT = ("○", "optional", "bold cyan")
+"""How an optional key code the learner left out is shown (it costs nothing)."""
+
+
+def verdict_look(item: ItemResult) -> tuple[str, str, str]:
+    """(symbol, word, style) for an item; an optional code left out is not "missing"."""
+    if item.verdict == "missing" and "optional" in item.kinds:
+        return OPTIONAL_LEFT_OUT
+    return VERDICTS.get(item.verdict, ("?", item.verdict, "bold"))
+
 
 FIELD_NAMES = {
     "diagnosis": "Diagnosis",
@@ -44,7 +64,7 @@ def points(value: float) -> str:
 
 def item_text(item: ItemResult) -> Text:
     """The verdict line, expected and given, then the explanation (as one Text)."""
-    symbol, word, style = VERDICTS.get(item.verdict, ("?", item.verdict, "bold"))
+    symbol, word, style = verdict_look(item)
     text = Text(end="")
     text.append(f"{symbol} {word:<8}", style=style)
     name = FIELD_NAMES.get(item.field, item.field)
