@@ -169,6 +169,15 @@ def test_organism_and_external_cause_companions_are_not_demanded(
     assert run(tmp_path, check, case(dx(code))) == []
 
 
+@pytest.mark.parametrize("code", ["Z12.31", "Z12.11", "H65.33"])
+def test_companions_asked_for_with_any_are_not_demanded(
+    tmp_path: Path, check: PackCheck, code: str
+) -> None:
+    # Z12 says "code to identify any family history of malignant neoplasm (Z80.-)" and
+    # H65 "code for any associated perforated tympanic membrane (H72.-)": only when present.
+    assert run(tmp_path, check, case(dx(code))) == []
+
+
 def test_use_additional_code_group_satisfied_by_any_member(
     tmp_path: Path, check: PackCheck
 ) -> None:

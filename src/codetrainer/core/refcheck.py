@@ -121,7 +121,7 @@ def _use_additional_groups(reference: Reference, code: str) -> list[tuple[str, s
                     k += 1
             else:
                 k += 1
-            if any("if applicable" in m.lower() for m in members):
+            if any(_conditional(m) for m in members):
                 continue  # conditional by its own words: nothing to demand
             refs: list[str] = []
             for m in members:
@@ -129,6 +129,16 @@ def _use_additional_groups(reference: Reference, code: str) -> list[tuple[str, s
             if refs and not all(_only_when_documented(r) for r in refs):
                 out.append((item.code, " ".join(members), refs))
     return out
+
+
+def _conditional(note: str) -> bool:
+    """A note that asks for a companion only when it is present ("if applicable", "any").
+
+    "Code for any associated perforated tympanic membrane" and "code to identify any family
+    history of malignant neoplasm" name codes that apply only to some patients.
+    """
+    text = note.lower()
+    return "if applicable" in text or " any " in f" {text} "
 
 
 def _only_when_documented(ref: str) -> bool:
