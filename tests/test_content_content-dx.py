@@ -22,8 +22,8 @@ from codetrainer.core.codesets import load_catalog
 from codetrainer.core.grading import grade_case
 from codetrainer.core.models import Case, Pack
 from codetrainer.core.packs import load_pack, normalize_space
-from codetrainer.core.reference import Reference
 from codetrainer.core.refcheck import reference_checks
+from codetrainer.core.reference import Reference
 
 PACK_IDS = ("dx-breadth-1", "dx-breadth-2")
 PATHS = {pid: PACKS_DIR / f"{pid}.yaml" for pid in PACK_IDS}
