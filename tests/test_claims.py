@@ -153,6 +153,12 @@ def test_uncertain_terms_are_found(note: str, phrase: str, term: str) -> None:
         ("Pulmonary embolism ruled out by CT. Chest wall strain.", "Chest wall strain"),
         ("Acute pharyngitis. Rapid strep negative.", "Acute pharyngitis"),
         ("Impossible to say more. Acute otitis media.", "Acute otitis media"),
+        # a term in a parenthesis qualifies only the parenthesis
+        (
+            "ASSESSMENT: Melena (upper GI source suspected) due to warfarin-associated "
+            "coagulopathy.",
+            "warfarin-associated coagulopathy",
+        ),
     ],
 )
 def test_certain_diagnoses_are_left_alone(note: str, phrase: str) -> None:

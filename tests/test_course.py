@@ -109,11 +109,11 @@ def test_progress_and_next_step_follow_the_course(tmp_path: Path) -> None:
 
 
 def test_packs_outside_the_loaded_set_are_left_out_of_the_plan(tmp_path: Path) -> None:
-    text = SMALL + "      - pack: dx-breadth-1\n"
+    text = SMALL + "      - pack: later-pack\n"
     loaded = load_course(write(tmp_path, text))  # no packs given: only the schema is checked
     assert loaded.value is not None and loaded.diagnostics == []
     plan = plan_course(loaded.value, PACKS)
-    assert "dx-breadth-1" not in plan.pack_ids
+    assert "later-pack" not in plan.pack_ids
 
 
 def test_unknown_pack_and_case_ids_are_located_errors(tmp_path: Path) -> None:
@@ -232,11 +232,11 @@ def test_validate_cli_checks_courses(tmp_path: Path) -> None:
 def test_a_new_pack_is_added_by_listing_it(tmp_path: Path) -> None:
     """The lead's merge step: a new pack file and one more course item validate together."""
     source = (REPO / "content" / "packs" / "outpatient-basics.yaml").read_text(encoding="utf-8")
-    pack = tmp_path / "dx-breadth-1.yaml"
-    pack.write_text(source.replace("id: outpatient-basics", "id: dx-breadth-1", 1), "utf-8")
-    course = write(tmp_path, SMALL + "      - pack: dx-breadth-1\n", "course.yaml")
+    pack = tmp_path / "later-pack.yaml"
+    pack.write_text(source.replace("id: outpatient-basics", "id: later-pack", 1), "utf-8")
+    course = write(tmp_path, SMALL + "      - pack: later-pack\n", "course.yaml")
     alone = run("validate", "--no-reference", str(course))
-    assert alone.returncode == 1 and "unknown pack id 'dx-breadth-1'" in alone.stdout
+    assert alone.returncode == 1 and "unknown pack id 'later-pack'" in alone.stdout
     together = run("validate", "--no-reference", str(pack), str(course))
     assert together.returncode == 0, together.stdout + together.stderr
 

@@ -97,6 +97,7 @@ _TERM_RE = re.compile(
 )
 _CLAUSE_END = re.compile(r"[.;:!?]+(?=\s|$)|\n")
 _WORD = re.compile(r"[\w/'-]+")
+_PARENTHESIS = re.compile(r"\([^()]*\)")
 
 
 def claim_label(case: Case) -> str | None:
@@ -178,7 +179,10 @@ def _term_near(clause: str, start: int, end: int) -> str | None:
         return inside.group(1)
     # before the phrase: within its part of the clause ("probable pneumonia, organism not
     # identified" leaves "organism not identified" alone)
-    before = _WORD.findall(clause[:start].rsplit(",", 1)[-1])[-_WORDS_BEFORE:]
+    # A term inside a parenthesis qualifies only what is in it: in "melena (bleeding source
+    # suspected) due to warfarin-associated coagulopathy" the coagulopathy is certain.
+    head = _PARENTHESIS.sub(" ", clause[:start])
+    before = _WORD.findall(head.rsplit(",", 1)[-1])[-_WORDS_BEFORE:]
     before_text = " ".join(before)
     found = _TERM_RE.search(before_text)
     if found is not None:
