@@ -1,4 +1,4 @@
-"""``codetrainer schema pack|codeset|answers``: JSON Schema for editors.
+"""``codetrainer schema pack|codeset|answers|deck``: JSON Schema for editors.
 
 Point yaml-language-server at the output (``# yaml-language-server: $schema=pack.schema.json``
 at the top of a pack) and the editor completes keys and flags mistakes as you type.
@@ -12,13 +12,13 @@ from typing import Any
 
 __all__ = ["json_schema", "register"]
 
-KINDS = ("pack", "codeset", "answers")
+KINDS = ("pack", "codeset", "answers", "deck")
 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "schema",
-        help="print the JSON Schema of packs, code sets or answers files",
+        help="print the JSON Schema of packs, code sets, answers files or drill decks",
         description="Print a JSON Schema for editors (yaml-language-server) to check files.",
     )
     p.add_argument("kind", choices=KINDS, help="which file format")
@@ -61,9 +61,15 @@ def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one file kind."""
     from pydantic import BaseModel
 
+    from codetrainer.core.drills.model import DeckFile
     from codetrainer.core.models import AnswersFile, CodeSet, Pack
 
-    models: dict[str, type[BaseModel]] = {"pack": Pack, "codeset": CodeSet, "answers": AnswersFile}
+    models: dict[str, type[BaseModel]] = {
+        "pack": Pack,
+        "codeset": CodeSet,
+        "answers": AnswersFile,
+        "deck": DeckFile,
+    }
     model = models[kind]
     schema: dict[str, Any] = _loosen(model.model_json_schema(mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

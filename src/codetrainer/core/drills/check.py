@@ -188,7 +188,10 @@ def _result(
 
 
 def _confusable(card: DrillCard, given: str, la: Lookalike) -> CheckResult:
-    if _compact(la.written) == _compact(la.term):
+    wrote_term = _compact(given) == _compact(la.term) or _code_compact(given) == _code_compact(
+        la.term
+    )
+    if wrote_term or _compact(la.written) == _compact(la.term):
         what = f"'{la.term}' means {la.meaning}"
     else:
         what = f"{la.meaning} is what '{la.term}' means"

@@ -49,9 +49,10 @@ __all__ = [
     "cards_for_slip",
     "generate_cards",
     "load_code_facts",
+    "ref_covers_category",
 ]
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bump when the generated cards change for the same seed and reference."""
 
 DECK_ID = "code-facts"
@@ -540,7 +541,7 @@ def use_additional_card(ref: Reference, code: str) -> DrillCard | None:
         cat = ref.code_at(pos)
         if cat[0] == answer_cat[0] or cat[0] == entry.code[0]:
             continue
-        if any(ref_matches(r, cat) for r in refs):
+        if any(ref_covers_category(r, cat) for r in refs):
             continue
         pool.append(cat)
     picked = rng.sample(pool, 3)
@@ -560,6 +561,11 @@ def use_additional_card(ref: Reference, code: str) -> DrillCard | None:
         note=f"The note at {where} reads: {note}",
         codes=(entry.code, answer_cat),
     )
+
+
+def ref_covers_category(ref: tuple[str, str], category: str) -> bool:
+    """True when a note reference (``("N181", "N184")``) points into ``category`` (N18)."""
+    return ref[0][:3] <= category <= ref[1][:3]
 
 
 # -- rebuilding a card from its id ------------------------------------------------------
