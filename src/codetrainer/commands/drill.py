@@ -89,9 +89,7 @@ def _find_deck(library: Any, deck_id: str) -> Any:
     deck = library.deck(deck_id)
     if deck is None:
         known = ", ".join(d.id for d in library.decks) or "none"
-        print(
-            f"codetrainer drill: error: no deck '{deck_id}' (decks: {known})", file=sys.stderr
-        )
+        print(f"codetrainer drill: error: no deck '{deck_id}' (decks: {known})", file=sys.stderr)
     return deck
 
 

@@ -52,7 +52,7 @@ __all__ = [
     "ref_covers_category",
 ]
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 """Bump when the generated cards change for the same seed and reference."""
 
 DECK_ID = "code-facts"
@@ -775,12 +775,17 @@ def generate_cards(ref: Reference, seed: str, per_kind: int = 150) -> list[Drill
                 ua.append((rng.choice(below),))
     cards += _take(lambda c: use_additional_card(ref, c), ua, per_kind)
     seen: set[str] = set()
-    unique = []
+    by_kind: dict[str, list[DrillCard]] = {}
     for card in cards:
         if card.id not in seen:
             seen.add(card.id)
-            unique.append(card)
-    return unique
+            by_kind.setdefault(card.kind, []).append(card)
+    # interleave the kinds, so that a session of new cards mixes every kind of fact
+    mixed: list[DrillCard] = []
+    queues = [by_kind[k] for k in FACT_KINDS if k in by_kind]
+    for i in range(max((len(q) for q in queues), default=0)):
+        mixed.extend(q[i] for q in queues if i < len(q))
+    return mixed
 
 
 def _pairs(

@@ -45,6 +45,8 @@ __all__ = [
 _SYSTEM_ASK = "Which body system does this belong to?"
 _NEVER_ASK = "Can a diagnosis be coded from this abbreviation alone?"
 _SUFFIXES = ("-r", "-sys", "-never")
+_CHUNK = 10
+"""Reverse and derived cards come after the ten cards they belong to."""
 
 
 @dataclass(slots=True)
@@ -245,19 +247,24 @@ def _choice_sample(card_id: str, options: list[str], answer: str, n: int = 4) ->
 
 
 def expand(deck_id: str, spec: DeckFile) -> list[DrillCard]:
-    """Every card of a written deck, reverse and derived cards included."""
+    """Every card of a written deck, reverse and derived cards included (each after
+    the chunk of ten cards it comes from, so one term is not asked twice in a row)."""
     info = spec.deck
     out: list[DrillCard] = []
     by_meaning: dict[str, list[str]] = {}
     for card in spec.cards:
         by_meaning.setdefault(normalize_answer(card.answer), []).append(card.prompt)
-    for card in spec.cards:
+    derived: list[DrillCard] = []
+    for n, card in enumerate(spec.cards):
+        if n % _CHUNK == 0:  # derived cards follow their chunk, not their own card
+            out.extend(derived)
+            derived = []
         out.append(_forward(deck_id, info.ask, info.mode, card))
         reverse = info.reverse if card.reverse is None else card.reverse
         mode = card.mode or info.mode
         if reverse and mode == "text" and not card.choices:
             terms = by_meaning.get(normalize_answer(card.answer), [])
-            out.append(
+            derived.append(
                 DrillCard(
                     deck=deck_id,
                     id=f"{card.id}-r",
@@ -277,7 +284,7 @@ def expand(deck_id: str, spec: DeckFile) -> list[DrillCard]:
                 )
             )
         if card.system and len(info.systems) >= 2:
-            out.append(
+            derived.append(
                 DrillCard(
                     deck=deck_id,
                     id=f"{card.id}-sys",
@@ -295,7 +302,7 @@ def expand(deck_id: str, spec: DeckFile) -> list[DrillCard]:
                 )
             )
         if card.never_code:
-            out.append(
+            derived.append(
                 DrillCard(
                     deck=deck_id,
                     id=f"{card.id}-never",
@@ -310,6 +317,7 @@ def expand(deck_id: str, spec: DeckFile) -> list[DrillCard]:
                     tags=tuple(card.tags),
                 )
             )
+    out.extend(derived)
     return out
 
 

@@ -150,6 +150,10 @@ class StatsScreen(Screen[None]):
             yield BarChart(id="chart-time", maximum=1.0)
             yield Static(classes="stats-title", id="title-weakest")
             yield Static(id="stats-weakest")
+            yield Static("Drills by deck", classes="stats-subtitle", id="title-drills")
+            yield BarChart(id="chart-drill-decks", empty="No drills answered yet.")
+            yield Static("Drills by card kind", classes="stats-subtitle")
+            yield BarChart(id="chart-drill-kinds", empty="No drills answered yet.")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -249,6 +253,15 @@ class StatsScreen(Screen[None]):
         )
         self._draw_time(stats)
         self._draw_weakest(stats)
+        self._draw_drills()
+
+    def _draw_drills(self) -> None:
+        """Drill accuracy by deck and by card kind (codetrainer.tui.drill_stats)."""
+        from codetrainer.tui.drill_stats import drill_rows
+
+        by_deck, by_kind = drill_rows(self.app.services.store())
+        self.query_one("#chart-drill-decks", BarChart).show(by_deck)
+        self.query_one("#chart-drill-kinds", BarChart).show(by_kind)
 
     def _draw_goal(self, stats: Stats) -> None:
         goal = stats.goal
