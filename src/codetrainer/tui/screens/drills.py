@@ -339,7 +339,6 @@ class DrillSessionScreen(Screen[None]):
         feedback = verdict_text(result)
         if saved is not None:
             feedback.append(f"\n(not saved: {one_line(saved, 120)})", style="italic")
-        feedback.append("\nenter: next card", style="dim")
         box = self.query_one("#drill-feedback", Static)
         box.update(feedback)
         box.display = True
