@@ -98,8 +98,9 @@ async def test_multiple_choice_by_number(isolated_home: Path) -> None:
         assert "1 yes" in screen_text(pilot.app) and "2 no" in screen_text(pilot.app)
         await type_answer(pilot, "1")
         shown = screen_text(pilot.app)
-        assert "✗ wrong" in shown and "IV.H" not in shown  # the note, not the citation
-        assert "ruled out" in shown
+        assert "✗ wrong" in shown
+        assert "ruled out" in shown  # the card's note says why
+        assert "Rule: Official Guidelines Section IV.H" in shown  # and where the rule is
         await pilot.press("enter")
         await settle(pilot)
         await type_answer(pilot, "2")
@@ -142,6 +143,62 @@ async def test_slips_from_a_case_come_due_as_code_facts(isolated_home: Path) -> 
         assert card is not None
         await type_answer(pilot, card.answer)
         assert "✓ correct" in screen_text(pilot.app)
+
+
+async def test_stats_show_drill_accuracy_by_deck_and_kind(isolated_home: Path) -> None:
+    from codetrainer.core.drills.cards import DrillCard
+    from codetrainer.core.drills.check import check_answer
+
+    itis = DrillCard(deck="terms", id="itis", prompt="-itis", answer="inflammation")
+    ileum = DrillCard(deck="confusables", id="ileum", prompt="ileum", answer="small intestine")
+    with Store() as store:
+        drills = Drills(store)
+        for card, text in ((itis, "inflammation"), (ileum, "hip bone"), (ileum, "small intestine")):
+            drills.record(card, check_answer(card, text), now=NOW, day="2031-05-04")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        assert "Drills by deck" in shown and "Drills by card kind" in shown
+        assert "confusables" in shown and "50%" in shown and "1/2 right" in shown
+        assert "terms" in shown and "100%" in shown
+        assert "term → meaning" in shown and "2/3 right" in shown
+
+
+async def test_a_leech_is_flagged_on_its_card(isolated_home: Path) -> None:
+    from dataclasses import replace
+
+    from codetrainer.core.drills.cards import DrillCard
+    from codetrainer.core.drills.check import check_answer
+
+    card = DrillCard(deck="terms", id="itis", prompt="-itis", answer="inflammation")
+    with Store() as store:
+        drills = Drills(store)
+        drills.record(card, check_answer(card, "inflammation"), now=NOW)
+        state = drills.states()["terms/itis"]
+        assert not state.leech
+
+        def bump(conn):  # type: ignore[no-untyped-def]
+            import json
+
+            data = json.loads(conn.execute("SELECT data_json FROM drill_cards").fetchone()[0])
+            data["lapses"] = 8
+            conn.execute("UPDATE drill_cards SET data_json = ?", (json.dumps(data),))
+
+        store.write_transaction(bump)
+        assert drills.states()["terms/itis"].leech
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.app.push_screen(DrillSessionScreen("t", [card, replace(card, id="other")]))
+        await settle(pilot)
+        assert "⚑ leech (missed 8 times)" in screen_text(pilot.app)
+        await type_answer(pilot, "inflammation")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "leech" not in screen_text(pilot.app)  # the other card is not one
 
 
 def test_store_file_is_the_home_one(isolated_home: Path) -> None:

@@ -279,7 +279,11 @@ class DrillSessionScreen(Screen[None]):
         if card is None:
             self._show_done()
             return
-        self.query_one("#drill-ask", Static).update(Text(card.ask, end="", style="italic"))
+        ask = Text(end="")
+        if self._is_leech(card):
+            ask.append("⚑ leech (missed 8 times): rewrite it in your own words. ", style="bold")
+        ask.append(card.ask, style="italic")
+        self.query_one("#drill-ask", Static).update(ask)
         self.query_one("#drill-prompt", Static).update(Text(card.prompt, end="", style="bold"))
         choices = self.query_one("#drill-choices", Static)
         if card.choices:
@@ -337,6 +341,8 @@ class DrillSessionScreen(Screen[None]):
         self.answered = result
         self.session.results.append(result)
         feedback = verdict_text(result)
+        if card.guideline:
+            feedback.append(f"\nRule: {card.guideline}.", style="dim")
         if saved is not None:
             feedback.append(f"\n(not saved: {one_line(saved, 120)})", style="italic")
         box = self.query_one("#drill-feedback", Static)
@@ -348,6 +354,16 @@ class DrillSessionScreen(Screen[None]):
         event.input.value = ""
         event.input.placeholder = "enter: next card"
         self.call_after_refresh(box.scroll_visible, animate=False)
+
+    def _is_leech(self, card: DrillCard) -> bool:
+        drills = drills_for(self.app)
+        if drills is None:
+            return False
+        try:
+            state = drills.states().get(card.key)
+        except Exception:
+            return False
+        return state is not None and state.leech
 
     def _record(self, card: DrillCard, result: CheckResult) -> str | None:
         drills = drills_for(self.app)
