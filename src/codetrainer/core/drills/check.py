@@ -250,13 +250,19 @@ def _check_text(card: DrillCard, given: str, vocab: Mapping[str, Lookalike]) -> 
     g_compact = _compact(given)
     g_sorted = _sorted_words(given)
     for t in targets:
-        if g_compact == _compact(t) or g_sorted == _sorted_words(t):
+        if g_compact == _compact(t):
             return _result(card, given, "correct", "correct", f"Right: '{card.answer}'.")
-    # a confusable is never accepted: exact look-alikes first ...
+    # a confusable is never accepted: exact look-alikes first (before word order) ...
     own = {_compact(t) for t in targets}
     for la in card.lookalikes:
-        if g_compact == _compact(la.written) or g_compact == _compact(la.term):
+        if g_compact in (_compact(la.written), _compact(la.term)) or g_sorted in (
+            _sorted_words(la.written),
+            _sorted_words(la.term),
+        ):
             return _confusable(card, given, la)
+    for t in targets:
+        if g_sorted == _sorted_words(t):
+            return _result(card, given, "correct", "correct", f"Right: '{card.answer}'.")
     other = vocab.get(g_compact)
     if (
         other is not None
@@ -315,7 +321,7 @@ def _near(a: str, b: str) -> bool:
 def _resolve_choice(card: DrillCard, given: str) -> str | None:
     choices = card.choices
     raw = given.strip().rstrip(").:").strip()
-    if raw.isdigit() and 1 <= int(raw) <= len(choices):
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= len(choices):
         return choices[int(raw) - 1]
     low = raw.casefold()
     if len(low) == 1 and low in _LETTERS[: len(choices)] and not _choice_texts_single(choices):
