@@ -185,3 +185,25 @@ def test_schema_deck_accepts_every_bundled_deck() -> None:
         jsonschema.validate(load_yaml_file(path).data, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"deck": {"id": "x", "kind": "poems", "title": "t"}}, schema)
+
+
+def test_every_written_card_takes_its_own_answers() -> None:
+    from codetrainer.core.drills.check import check_answer, vocabulary
+
+    for name in ("terms", "abbreviations", "confusables"):
+        deck = written(name)
+        vocab = vocabulary(deck.cards)
+        for card in deck.cards:
+            for text in (card.answer, *card.accept, card.answer.upper()):
+                result = check_answer(card, text, vocab=vocab)
+                assert result.verdict == "correct", (card.id, text, result.explanation)
+
+
+def test_a_lookalike_in_another_word_order_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(
+        "deck: {id: d, kind: terms, title: D}\n"
+        "cards:\n"
+        "  - {id: a, prompt: x, answer: blood high, lookalikes: [{term: y, meaning: high blood}]}\n"
+    )
+    assert [d.rule for d in load_deck(path).diagnostics] == ["deck-lookalike"]

@@ -85,6 +85,10 @@ def is_deck_data(data: Any) -> bool:
 # -- checks ------------------------------------------------------------------------------
 
 
+def _sorted(text: str) -> str:
+    return " ".join(sorted(normalize_answer(text).split()))
+
+
 def _checks(doc: YamlDocument, deck: DeckFile) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     info = deck.deck
@@ -174,8 +178,14 @@ def _checks(doc: YamlDocument, deck: DeckFile) -> list[Diagnostic]:
                         rule="deck-choices",
                     )
                 )
+        own_sorted = {_sorted(t) for t in (card.answer, *card.accept)}
         for k, la in enumerate(card.lookalikes):
-            if normalize_answer(la.meaning) in own or normalize_answer(la.term) in own:
+            if (
+                normalize_answer(la.meaning) in own
+                or normalize_answer(la.term) in own
+                or _sorted(la.meaning) in own_sorted
+                or _sorted(la.term) in own_sorted
+            ):
                 out.append(
                     doc.diagnostic(
                         (*where, "lookalikes", k),
