@@ -94,3 +94,22 @@ def test_drill_commands_import_no_ui() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+def test_the_drills_core_imports_no_ui_and_nothing_above_it() -> None:
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import codetrainer.core.drills as d\n"
+        "for m in pkgutil.iter_modules(d.__path__):\n"
+        "    importlib.import_module(f'codetrainer.core.drills.{m.name}')\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')\n"
+        "       or m.startswith(('codetrainer.tui', 'codetrainer.commands',\n"
+        "                        'codetrainer.core.grading'))]\n"
+        "print(','.join(sorted(bad)))\n"
+        "print(len(list(pkgutil.iter_modules(d.__path__))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    bad, count = proc.stdout.splitlines()
+    assert bad == ""
+    assert int(count) >= 8
