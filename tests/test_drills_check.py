@@ -212,3 +212,24 @@ def test_any_input_gets_a_documented_kind(text: str) -> None:
         assert set(result.kinds) <= set(VERDICT_KINDS)
         if "confusable" in result.kinds:
             assert result.verdict == "wrong"
+
+
+_ALL = [(card, vocab) for _n, card, _la, vocab in BUNDLED]
+
+
+def _perturb(text: str, data: st.DataObject) -> str:
+    """The same answer as a person might type it: case, spaces, a full stop."""
+    cased = "".join(c.upper() if data.draw(st.booleans()) else c.lower() for c in text)
+    spaced = data.draw(st.sampled_from(["", " ", "  "])) + cased.replace(" ", "  ")
+    return spaced + data.draw(st.sampled_from(["", ".", " ", "!"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_bundled_cards_own_answer_correct_lookalike_never(data: st.DataObject) -> None:
+    card, vocab = data.draw(st.sampled_from(_ALL))
+    own = check_answer(card, _perturb(card.answer, data), vocab=vocab)
+    assert own.verdict == "correct", (card.id, own)
+    la = data.draw(st.sampled_from(card.lookalikes))
+    swapped = check_answer(card, _perturb(la.written, data), vocab=vocab)
+    assert swapped.verdict == "wrong" and swapped.kinds == ("confusable",), (card.id, swapped)
