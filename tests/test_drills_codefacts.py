@@ -7,6 +7,7 @@ either the generator or the reference cache cannot hide.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -104,8 +105,11 @@ def _check_with_reference(ref: Reference, card: DrillCard) -> None:
     elif kind == "laterality":
         child = ref.get(card.codes[0])
         assert child is not None and child.code[-1] == card.answer
-        side = card.ask.split(" for the ")[1].split(" side")[0]
-        assert side in child.description.lower().split() or side in child.description.lower()
+        side, *qualifier = card.id.split("-")[2:]
+        words = re.findall("[a-z]+", child.description.lower())
+        assert side in words and all(q in words for q in qualifier)
+        others = [s for s in ("right", "left", "bilateral") if s != side]
+        assert not any(o in words for o in others)
     elif kind == "placeholder":
         full = card.codes[1]
         assert ref.is_billable(full)
@@ -169,9 +173,18 @@ def _check_with_package(s: Any, card: DrillCard) -> None:
     elif kind == "laterality":
         parent = card.prompt.split("_")[0]
         assert s.get_parent(code) == parent
-        side = card.ask.split(" for the ")[1].split(" side")[0]
-        assert side in s.get_description(code).lower()
+        side, *qualifier = card.id.split("-")[2:]
+        words = re.findall("[a-z]+", s.get_description(code).lower())
+        assert side in words and all(q in words for q in qualifier)
         assert code[-1] == card.answer
+        # no sibling fits the same question
+        fits = [
+            c
+            for c in s.get_children(parent)
+            if side in re.findall("[a-z]+", s.get_description(c).lower())
+            and all(q in re.findall("[a-z]+", s.get_description(c).lower()) for q in qualifier)
+        ]
+        assert fits == [code], (card.id, fits)
     elif kind == "placeholder":
         full = card.codes[1]
         assert s.is_valid_item(full) and s.is_leaf(full)
@@ -235,6 +248,11 @@ def test_slip_cards_drill_the_family(ref: Reference, sicd: Any) -> None:
     assert header[0].id == "billable-e11" and header[0].answer == "no"
     lat = cf.cards_for_slip(ref, "laterality", "S52.522A")
     assert {c.id for c in lat} == {"laterality-s5252-right", "laterality-s5252-left"}
+    leg = cf.cards_for_slip(ref, "laterality", "M79.604")
+    assert "laterality-m7960-right-leg" in {c.id for c in leg}
+    right_leg = next(c for c in leg if c.id == "laterality-m7960-right-leg")
+    assert (right_leg.answer, right_leg.codes) == ("4", ("M79.604",))
+    lat = [*lat, *leg]
     x1 = cf.cards_for_slip(ref, "excludes1", "E11.9")
     assert x1 and all(c.kind == "excludes1" and c.answer == "no" for c in x1)
     for card in [*seventh, *header, *lat, *x1]:

@@ -52,7 +52,7 @@ __all__ = [
     "ref_covers_category",
 ]
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 """Bump when the generated cards change for the same seed and reference."""
 
 DECK_ID = "code-facts"
@@ -270,19 +270,50 @@ def _sided_children(ref: Reference, code: str) -> dict[str, list[str]]:
     return out
 
 
+def _qualifier(ref: Reference, parent: str, child: str) -> str:
+    """The words that set a sided child apart from its parent (``leg`` in "Pain in right
+    leg" under "Pain in limb"), without the side."""
+    parent_entry, child_entry = ref.get(parent), ref.get(child)
+    if parent_entry is None or child_entry is None:
+        return ""
+    known = set(_WORD.findall(parent_entry.description.lower())) | set(_SIDE_WORDS)
+    words = [w for w in _WORD.findall(child_entry.description.lower()) if w not in known]
+    return " ".join(dict.fromkeys(words))
+
+
+def _laterality_targets(ref: Reference, code: str) -> dict[str, str]:
+    """Card key (``right`` or ``right-leg``) -> child code, for every side a learner can be
+    asked about without ambiguity."""
+    sided = _sided_children(ref, code)
+    out: dict[str, str] = {}
+    if len(sided) < 2:
+        return out
+    for side, children in sided.items():
+        if len(children) == 1:
+            out[side] = children[0]
+            continue
+        quals = {c: _qualifier(ref, code, c) for c in children}
+        if all(quals.values()) and len(set(quals.values())) == len(children):
+            for c, q in quals.items():
+                out[f"{side}-{q.replace(' ', '-')}"] = c
+    return out
+
+
 def laterality_card(ref: Reference, code: str, side: str) -> DrillCard | None:
+    """``side`` is ``right``, ``left``, ``bilateral``, or one of them with the words that
+    tell siblings apart (``right-leg``) when a side has several children."""
     entry = ref.get(code)
     if entry is None or entry.billable:
         return None
-    sided = _sided_children(ref, entry.code)
-    if len(sided) < 2 or len(sided.get(side, [])) != 1:
-        return None
-    child = sided[side][0]
-    if len(_compact(child)) != len(_compact(entry.code)) + 1:
+    child = _laterality_targets(ref, entry.code).get(side)
+    if child is None or len(_compact(child)) != len(_compact(entry.code)) + 1:
         return None
     char = child[-1]
     child_entry = ref.get(child)
     assert child_entry is not None
+    where, _, what = side.partition("-")
+    target = "both sides" if where == "bilateral" else f"the {where} side"
+    target += f" ({what.replace('-', ' ')})" if what else ""
     return _card(
         "laterality",
         f"laterality-{_compact(entry.code)}-{side}",
@@ -290,7 +321,7 @@ def laterality_card(ref: Reference, code: str, side: str) -> DrillCard | None:
         prompt=f"{entry.code}_  {entry.description}",
         answer=char,
         accept=(child,),
-        ask=f"Which character comes next for the {side} side?",
+        ask=f"Which character comes next for {target}?",
         mode="code",
         note=f"{child}: {child_entry.description}.",
         codes=(child,),
@@ -586,8 +617,8 @@ def card_from_id(ref: Reference, card_id: str) -> DrillCard | None:
             card = billable_card(ref, code)
         elif kind == "seventh" and len(parts) == 2:
             card = seventh_card(ref, code, parts[1])
-        elif kind == "laterality" and len(parts) == 2:
-            card = laterality_card(ref, code, parts[1])
+        elif kind == "laterality" and len(parts) >= 2:
+            card = laterality_card(ref, code, "-".join(parts[1:]))
         elif kind == "placeholder" and len(parts) == 1:
             card = placeholder_card(ref, code)
         elif kind == "excludes1" and len(parts) == 2:
@@ -632,7 +663,7 @@ def cards_for_slip(ref: Reference, slip: str, code: str, limit: int = 4) -> list
         if above is not None and above.parent:
             parents.append(above.parent)
         for p in parents:
-            for side in _SIDE_WORDS:
+            for side in _laterality_targets(ref, p):
                 out.append(laterality_card(ref, p, side))
     elif slip == "excludes1" and ref.is_billable(entry.code):
         for _where, note in ref.notes_in_effect(entry.code, "excludes1"):
@@ -730,9 +761,7 @@ def generate_cards(ref: Reference, seed: str, per_kind: int = 150) -> list[Drill
     # laterality: parents whose children name sides
     lat: list[tuple[str, str]] = []
     for c in sided:
-        got = _sided_children(ref, c)
-        if len(got) >= 2:
-            lat.extend((c, s) for s in sorted(got) if len(got[s]) == 1)
+        lat.extend((c, side) for side in sorted(_laterality_targets(ref, c)))
     cards += _take(
         lambda c, s: laterality_card(ref, c, s), _sample(rng, lat, per_kind * 2), per_kind
     )
