@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "progress",
     "classroom",
     "serve",
+    "drill",
 )
 
 

@@ -1,4 +1,4 @@
-"""``codetrainer schema pack|codeset|answers|course``: JSON Schema for editors.
+"""``codetrainer schema pack|codeset|answers|course|deck``: JSON Schema for editors.
 
 Point yaml-language-server at the output (``# yaml-language-server: $schema=pack.schema.json``
 at the top of a pack) and the editor completes keys and flags mistakes as you type.
@@ -12,13 +12,13 @@ from typing import Any
 
 __all__ = ["json_schema", "register"]
 
-KINDS = ("pack", "codeset", "answers", "course")
+KINDS = ("pack", "codeset", "answers", "course", "deck")
 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "schema",
-        help="print the JSON Schema of packs, code sets, answers or course files",
+        help="print the JSON Schema of packs, code sets, answers files, courses or drill decks",
         description="Print a JSON Schema for editors (yaml-language-server) to check files.",
     )
     p.add_argument("kind", choices=KINDS, help="which file format")
@@ -62,6 +62,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     from pydantic import BaseModel
 
     from codetrainer.core.curriculum.course import Course
+    from codetrainer.core.drills.model import DeckFile
     from codetrainer.core.models import AnswersFile, CodeSet, Pack
 
     models: dict[str, type[BaseModel]] = {
@@ -69,6 +70,7 @@ def json_schema(kind: str) -> dict[str, Any]:
         "codeset": CodeSet,
         "answers": AnswersFile,
         "course": Course,
+        "deck": DeckFile,
     }
     model = models[kind]
     schema: dict[str, Any] = _loosen(model.model_json_schema(mode="validation"))

@@ -69,6 +69,13 @@ def validate_paths(
     for path in find_yaml_files(paths):
         if looks_like_course(path):  # checked once every pack of the run is loaded
             courses.append(path)
+        if _is_deck(path):  # drill decks have their own loader (codetrainer.core.drills)
+            from codetrainer.core.drills.decks import load_deck
+
+            deck = load_deck(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, generate=False)
+            found = list(deck.diagnostics)
+            diagnostics.extend(found)
+            files.append(_summary(path, "deck", found))
             continue
         kind, loaded = load_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, checks=checks)
         if kind == "pack" and loaded.value is not None:
@@ -111,6 +118,21 @@ def validate_paths(
             }
         )
     return files, sort_diagnostics(diagnostics)
+
+
+def _is_deck(path: Path) -> bool:
+    """A drill deck: a top-level ``deck:`` key near the start of the file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8192)
+    except OSError:
+        return False
+    return any(line.split(b"#")[0].rstrip() == b"deck:" for line in head.splitlines())
+
+
+def _summary(path: Path, kind: str, found: list[Any]) -> dict[str, Any]:
+    errors = sum(1 for d in found if d.is_error)
+    return {"path": str(path), "kind": kind, "errors": errors, "warnings": len(found) - errors}
 
 
 def _reference_checks() -> list[Any]:

@@ -65,7 +65,7 @@ __all__ = [
     "utc_now",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema this code writes. Bump it by appending a step to :data:`MIGRATIONS`."""
 
 MODES = ("practice", "review", "exam")
@@ -142,6 +142,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX review_cards_due ON review_cards (due)",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    # v4: drills (codetrainer.core.drills.schedule owns these tables): FSRS state per
+    # card and the log of every drill answer.
+    (
+        """CREATE TABLE drill_cards (
+            deck TEXT NOT NULL,
+            card TEXT NOT NULL,
+            due TEXT NOT NULL,
+            data_json TEXT NOT NULL,
+            PRIMARY KEY (deck, card)
+        )""",
+        "CREATE INDEX drill_cards_due ON drill_cards (due)",
+        """CREATE TABLE drill_answers (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            deck TEXT NOT NULL,
+            card TEXT NOT NULL,
+            card_kind TEXT NOT NULL DEFAULT '',
+            given TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            kinds_json TEXT NOT NULL DEFAULT '[]',
+            rating INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX drill_answers_day ON drill_answers (day)",
+        "CREATE INDEX drill_answers_deck ON drill_answers (deck, card_kind)",
     ),
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -1118,6 +1144,21 @@ class Store:
             return len(new)
 
         return self._write(work)
+
+    # -- tables owned by core subpackages (drills) ----------------------------------------
+
+    def write_transaction(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work(conn)`` in one committed write transaction (retried when busy).
+
+        For core subpackages that own tables of their own (``core.drills``); raises
+        :class:`StoreError` (``"not saved: ..."``) like every other write.
+        """
+        return self._write(work)
+
+    def read_transaction(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work(conn)`` for reading; sqlite errors become :class:`StoreError`."""
+        with self._reading() as conn:
+            return work(conn)
 
     # -- small settings ---------------------------------------------------------------------
 

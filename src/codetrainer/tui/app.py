@@ -11,6 +11,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
+# drill_actions registers Drills on home (progress_actions: Review, Exam, Stats)
+import codetrainer.tui.drill_actions
 import codetrainer.tui.progress_actions  # noqa: F401  (registers Review, Exam, Stats on home)
 from codetrainer import paths
 from codetrainer.core.models import Case

@@ -195,7 +195,20 @@ class Services:
             store.record_attempt(attempt)
         except Exception as exc:  # StoreError and anything unexpected: keep going
             return str(exc) or type(exc).__name__
+        self._queue_slip_drills(store)
         return None
+
+    def _queue_slip_drills(self, store: Store) -> None:
+        """Slips make cards: structural slips queue code-fact drills (never fatal; the
+        next sync catches up, see codetrainer.core.drills.slips)."""
+        try:
+            from codetrainer.core.drills.slips import sync_slips
+
+            reference = self.reference()
+            if reference is not None:
+                sync_slips(store, reference)
+        except Exception as exc:
+            self.problems["drills"] = _why(exc)
 
     def close(self) -> None:
         """Close the store."""

@@ -150,6 +150,10 @@ class StatsScreen(Screen[None]):
             yield BarChart(id="chart-time", maximum=1.0)
             yield Static(classes="stats-title", id="title-weakest")
             yield Static(id="stats-weakest")
+            yield Static("Drills by deck", classes="stats-subtitle", id="title-drills")
+            yield BarChart(id="chart-drill-decks", empty="No drills answered yet.")
+            yield Static("Drills by card kind", classes="stats-subtitle", id="title-drill-kinds")
+            yield BarChart(id="chart-drill-kinds", empty="No drills answered yet.")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -210,6 +214,7 @@ class StatsScreen(Screen[None]):
 
     def _draw(self, stats: Stats) -> None:
         self._draw_goal(stats)
+        self._draw_drills()
         if stats.attempts == 0:
             self._show_message(
                 Text(
@@ -249,6 +254,15 @@ class StatsScreen(Screen[None]):
         )
         self._draw_time(stats)
         self._draw_weakest(stats)
+
+    def _draw_drills(self) -> None:
+        """Drill accuracy by deck and by card kind (codetrainer.tui.drill_stats)."""
+        from codetrainer.tui.drill_stats import drill_rows
+
+        by_deck, by_kind = drill_rows(self.app.services.store())
+        self.query_one("#chart-drill-decks", BarChart).show(by_deck)
+        self.query_one("#chart-drill-kinds", BarChart).show(by_kind)
+        self.set_class(bool(by_deck), "-drills")  # shown even before any case attempt
 
     def _draw_goal(self, stats: Stats) -> None:
         goal = stats.goal
