@@ -69,6 +69,7 @@ def validate_paths(
     for path in find_yaml_files(paths):
         if looks_like_course(path):  # checked once every pack of the run is loaded
             courses.append(path)
+            continue
         if _is_deck(path):  # drill decks have their own loader (codetrainer.core.drills)
             from codetrainer.core.drills.decks import load_deck
 
