@@ -23,8 +23,21 @@ DECK = Deck(id="d", kind="terms", title="D", cards=(CARD, OTHER))
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def sqlite_store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "progress.sqlite3")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """Drill scheduling works on both store backends (PostgreSQL as a student login)."""
+    if request.param == "sqlite":
+        s: Store = Store(tmp_path / "progress.sqlite3")
+    else:
+        from codetrainer.core.stores.postgres import PgStore
+
+        s = PgStore(request.getfixturevalue("pg_class").student("driller"))
     yield s  # type: ignore[misc]
     s.close()
 
@@ -33,7 +46,8 @@ def answer(drills: Drills, card: DrillCard, text: str, when: datetime, day: str 
     return drills.record(card, check_answer(card, text), now=when, day=day)
 
 
-def test_an_answer_is_committed_with_the_schedule(store: Store, tmp_path: Path) -> None:
+def test_an_answer_is_committed_with_the_schedule(sqlite_store: Store, tmp_path: Path) -> None:
+    store = sqlite_store
     drills = Drills(store)
     state = answer(drills, CARD, "inflammation", T0)
     assert state.reviews == 1 and state.due > T0
@@ -46,8 +60,9 @@ def test_an_answer_is_committed_with_the_schedule(store: Store, tmp_path: Path) 
     conn.close()
 
 
-def test_a_failed_write_changes_nothing(store: Store) -> None:
+def test_a_failed_write_changes_nothing(sqlite_store: Store) -> None:
     """The card's schedule and the answer log are one transaction: all or nothing."""
+    store = sqlite_store
     drills = Drills(store)
     answer(drills, OTHER, "pain", T0)
     conn = store._conn
