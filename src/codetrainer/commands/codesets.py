@@ -65,7 +65,52 @@ def register(subparsers: Any) -> None:
     cp.add_argument("--dest", metavar="DIR", help="write here instead of the user folder")
     cp.set_defaults(handler=_import_cpt)
 
+    ix = sub.add_parser(
+        "import-index",
+        help="import the CDC ICD-10-CM Alphabetic Index, External Cause Index and tables",
+        description=(
+            "Compile the CDC/CMS ICD-10-CM Alphabetic Index (icd10cm_index_YYYY.xml), "
+            "External Cause Index (_eindex_), Table of Drugs and Chemicals (_drug_) and "
+            "Neoplasm Table (_neoplasm_) XML into your cache; .xz files and the CSV export "
+            "of the main index are read too. The lookup then follows main term > subterm "
+            "paths, see/see also, and completes codes ending in '-' in the tabular list."
+        ),
+    )
+    ix.add_argument("files", nargs="+", metavar="FILE", help="index or table XML files")
+    ix.add_argument("--dest", metavar="DIR", help="write here instead of the user cache")
+    ix.set_defaults(handler=_import_index)
+
     p.set_defaults(handler=_no_action, _parser=p)
+
+
+def _import_index(args: argparse.Namespace) -> int:
+    """Compile index/table files; 2 on a missing file, 1 on a bad one, 0 when all import."""
+    from codetrainer.core.encoder.cdcindex import KIND_TITLES, IndexError_, import_index
+
+    files = [Path(f) for f in args.files]
+    for f in files:
+        if not f.is_file():
+            print(f"codetrainer codesets: no such file: {f}", file=sys.stderr)
+            return 2
+    try:
+        results = import_index(files, Path(args.dest) if args.dest else None)
+    except IndexError_ as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"codetrainer codesets: cannot write: {exc}", file=sys.stderr)
+        return 1
+    from codetrainer.core import search
+
+    search.clear_memo()
+    for r in results:
+        for warning in r.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        year = f" (FY{r.version})" if r.version else ""
+        print(f"Imported the {KIND_TITLES[r.kind]}{year}: {r.rows:,} terms.")
+        for path in r.written:
+            print(f"  wrote {path}")
+    return 0
 
 
 def _no_action(args: argparse.Namespace) -> int:

@@ -42,6 +42,7 @@ from codetrainer.core.encoder.refine import refine
 
 if TYPE_CHECKING:
     from codetrainer.core.codesets import Catalog
+    from codetrainer.core.encoder.cdcindex import IndexLookup
     from codetrainer.core.encoder.layterms import LayTable
     from codetrainer.core.reference import Reference
 
@@ -620,6 +621,7 @@ class SearchIndex:
         *,
         lay_table: LayTable | None = None,
         use_lay_terms: bool = True,
+        cdc_index: IndexLookup | None = None,
     ) -> None:
         self.reference = reference
         self.catalog = catalog
@@ -650,6 +652,8 @@ class SearchIndex:
             from codetrainer.core.encoder.layterms import load_lay_table
 
             self._lay = load_lay_table()
+        self.cdc_index: IndexLookup | None = cdc_index if cdc_index else None
+        """The imported CDC Alphabetic Index and tables, when a school imported them."""
 
     # -- entry point ----------------------------------------------------------------------
 
@@ -833,6 +837,28 @@ class SearchIndex:
                 out.add(tok)
         return frozenset(out)
 
+    def _cdc_hits(self, text: str) -> list[SearchHit]:
+        """ICD-10-CM hits from the imported Alphabetic Index and tables.
+
+        The index path is shown as ``matched`` ("Sprain > ankle -> S93.40-"); a code
+        ending in "-" is completed in the tabular list by the leftover query words
+        (side, encounter), down to the code that only lacks its 7th character.
+        """
+        ref = self.reference
+        if ref is None or self.cdc_index is None:
+            return []
+        out: list[SearchHit] = []
+        for h in self.cdc_index.search(text, limit=8):
+            if not h.code:
+                continue
+            i = ref.index_of(h.code.rstrip("-").rstrip("."))
+            if i is None:
+                continue  # a code of another release
+            j, used = refine(ref, i, h.leftover, tokenize)
+            score = 0.97 * h.score + 1.5 * used
+            out.append(self._icd_hit(j, score, h.path_text()))
+        return out
+
     def _lay_hits(
         self, tokens: list[str], prefix: bool, allowed: set[System], known: Collection[str]
     ) -> list[SearchHit]:
@@ -919,6 +945,8 @@ class SearchIndex:
             if want_cat and self._cat.n_texts:
                 found.extend(self._rank_catalog(tokens, prefix, allowed, limit, known))
             found.extend(self._lay_hits(tokens, prefix, allowed, known))
+            if System.ICD10CM in allowed and self.cdc_index is not None:
+                found.extend(self._cdc_hits(" ".join(tokens)))
             for hit in found:
                 key = (hit.system, hit.code)
                 if key not in best or hit.score > best[key].score:
@@ -1222,7 +1250,10 @@ def load_search_index(
 
         catalog = load_catalog(reference=reference)
     icd = _load_icd_index(reference, cache_dir) if reference is not None else None
-    index = SearchIndex(reference, icd, catalog)
+    from codetrainer.core.encoder.cdcindex import index_dir, load_index_lookup
+
+    cdc = load_index_lookup() if default and index_dir().is_dir() else None
+    index = SearchIndex(reference, icd, catalog, cdc_index=cdc)
     if default:
         with _lock:
             _memo["default"] = index

@@ -93,11 +93,13 @@ def refine(
 
 def _default_child(ref: Reference, kids: list[int]) -> int | None:
     """The child a coder takes when the query names nothing more specific."""
-    for pattern in _DEFAULTS:
-        for j in kids:
-            if pattern.search(ref.description_at(j)):
-                return j
-    return None
+    for j in kids:
+        if _DEFAULTS[0].search(ref.description_at(j)):
+            return j
+    # "unspecified site of unspecified breast" before "unspecified site of right breast"
+    counts = [(len(_DEFAULTS[1].findall(ref.description_at(j))), -k) for k, j in enumerate(kids)]
+    best = max(counts)
+    return kids[-best[1]] if best[0] else None
 
 
 def _sibling(
