@@ -176,3 +176,29 @@ def test_query_file_expects_only_valid_codes(ref: Reference, catalog: Catalog) -
                 assert ref.is_billable_at(i) or ref.seventh_suffixes_at(i), code
             else:
                 assert any(catalog.has(s, code) for s in FIELD_SYSTEMS[q.field]), code
+
+
+def test_validate_checks_a_lay_term_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "lay.yaml"
+    bad.write_text(
+        "layterms:\n"
+        "  - {terms: [sprain], code: S93.40}\n"
+        "  - {terms: [made up], code: Q99.99}\n"
+        "procedures:\n"
+        '  - {terms: [mystery], codes: ["12345"]}\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "codetrainer", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert f"{bad}:2:24: error: S93.40 is a header in FY2026" in proc.stdout
+    assert f"{bad}:3:24: error: Q99.99 is not an ICD-10-CM code in FY2026" in proc.stdout
+    assert f"{bad}:5:26: error: CPT 12345 is not in the loaded code sets" in proc.stdout

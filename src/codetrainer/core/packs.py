@@ -38,7 +38,7 @@ __all__ = [
     "normalize_space",
 ]
 
-FileKind = Literal["pack", "codeset", "answers"]
+FileKind = Literal["pack", "codeset", "answers", "layterms"]
 M = TypeVar("M", bound=BaseModel)
 
 CheckedCases = Sequence[tuple[int, Case]]
@@ -76,6 +76,8 @@ def detect_kind(data: Any) -> FileKind | None:
         return "codeset"
     if "answers" in data:
         return "answers"
+    if "layterms" in data or "procedures" in data or "modifiers" in data:
+        return "layterms"
     return None
 
 
@@ -453,6 +455,10 @@ def load_file(
     if kind == "answers":
         loaded = load_answers(path, max_bytes=max_bytes, display_path=shown)
         return kind, loaded
+    if kind == "layterms":
+        from codetrainer.core.encoder.layterms import check_lay_file
+
+        return kind, Loaded(shown, doc.data, check_lay_file(doc), doc)
     return None, Loaded(
         shown,
         None,

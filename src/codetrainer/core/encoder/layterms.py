@@ -19,10 +19,16 @@ import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codetrainer.core.codes import System
 
-__all__ = ["LayEntry", "LayMatch", "LayTable", "load_lay_table", "system_of"]
+if TYPE_CHECKING:
+    from codetrainer.core.diagnostics import Diagnostic
+    from codetrainer.core.reference import Reference
+    from codetrainer.core.yamlio import YamlDocument
+
+__all__ = ["LayEntry", "LayMatch", "LayTable", "check_lay_file", "load_lay_table", "system_of"]
 
 _FILES = ("lay-terms.yaml", "procedure-terms.yaml")
 _SECTIONS = {
@@ -178,6 +184,71 @@ class LayTable:
         return sorted(
             best.values(), key=lambda m: (-(m.covered * m.complete), len(m.term), m.entry.source)
         )
+
+
+def check_lay_file(doc: YamlDocument) -> list[Diagnostic]:
+    """``validate`` for a lay-term file: shape, and every code valid for FY2026.
+
+    An ICD-10-CM code must be billable, or lack only its 7th character; a CPT, HCPCS
+    or modifier code must be in the loaded code sets.
+    """
+    from codetrainer.core.codesets import load_catalog
+    from codetrainer.core.reference import ReferenceUnavailable, load_reference
+
+    out: list[Diagnostic] = []
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for key in data:
+        if key not in _SECTIONS:
+            out.append(
+                doc.diagnostic(
+                    (key,),
+                    f"unknown section '{key}'; expected one of: {', '.join(_SECTIONS)}",
+                    rule="layterms-section",
+                    at_key=True,
+                )
+            )
+    try:
+        ref: Reference | None = load_reference()
+    except ReferenceUnavailable:
+        ref = None
+    catalog = load_catalog(reference=ref)
+    for section, sys_ in _SECTIONS.items():
+        rows = data.get(section)
+        if rows is None:
+            continue
+        if not isinstance(rows, list):
+            out.append(doc.diagnostic((section,), "expected a list of entries", rule="layterms"))
+            continue
+        for k, row in enumerate(rows):
+            if not isinstance(row, dict) or not row.get("terms"):
+                out.append(doc.diagnostic((section, k), "an entry needs 'terms'", rule="layterms"))
+                continue
+            raw = row.get("codes") or ([row["code"]] if "code" in row else [])
+            codes = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+            if not codes:
+                out.append(doc.diagnostic((section, k), "an entry needs 'code' or 'codes'"))
+            for c, code in enumerate(codes):
+                code = str(code).strip().upper()
+                system = system_of(code, sys_)
+                where: tuple[str | int, ...] = (
+                    (section, k, "codes", c) if "codes" in row else (section, k, "code")
+                )
+                if system is System.ICD10CM:
+                    if ref is None:
+                        continue
+                    i = ref.index_of(code)
+                    if i is None:
+                        msg = f"{code} is not an ICD-10-CM code in FY2026"
+                    elif ref.is_billable_at(i) or ref.seventh_suffixes_at(i):
+                        continue
+                    else:
+                        msg = f"{code} is a header in FY2026; point at a billable code"
+                elif catalog.has(system, code):
+                    continue
+                else:
+                    msg = f"{system.value} {code} is not in the loaded code sets"
+                out.append(doc.diagnostic(where, msg, rule="layterms-code"))
+    return out
 
 
 def _load_entries(folder: Path) -> list[LayEntry]:
