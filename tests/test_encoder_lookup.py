@@ -199,6 +199,6 @@ def test_validate_checks_a_lay_term_file(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 1
-    assert f"{bad}:2:24: error: S93.40 is a header in FY2026" in proc.stdout
-    assert f"{bad}:3:24: error: Q99.99 is not an ICD-10-CM code in FY2026" in proc.stdout
-    assert f"{bad}:5:26: error: CPT 12345 is not in the loaded code sets" in proc.stdout
+    assert f"{bad}:2:29: error: S93.40 is a header in FY2026" in proc.stdout
+    assert f"{bad}:3:30: error: Q99.99 is not an ICD-10-CM code in FY2026" in proc.stdout
+    assert f"{bad}:5:32: error: CPT 12345 is not in the loaded code sets" in proc.stdout
