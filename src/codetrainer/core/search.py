@@ -1252,7 +1252,7 @@ def load_search_index(
     icd = _load_icd_index(reference, cache_dir) if reference is not None else None
     from codetrainer.core.encoder.cdcindex import index_dir, load_index_lookup
 
-    cdc = load_index_lookup() if default and index_dir().is_dir() else None
+    cdc = load_index_lookup() if cache_dir is None and index_dir().is_dir() else None
     index = SearchIndex(reference, icd, catalog, cdc_index=cdc)
     if default:
         with _lock:

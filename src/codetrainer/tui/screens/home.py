@@ -148,10 +148,14 @@ class HomeScreen(Screen[None]):
         pack = entry.pack
         head = Text(end="")
         warnings = [d for d in entry.diagnostics if not d.is_error]
-        head.append(
-            f"{len(pack.cases)} cases · ICD-10-CM {one_line(pack.pack.code_year)} · {entry.source}",
-            style="dim",
-        )
+        in_force = self.app.services.code_year_in_force()
+        declared = one_line(pack.pack.code_year)
+        head.append(f"{len(pack.cases)} cases · ", style="dim")
+        if declared.upper().replace(" ", "") == in_force:
+            head.append(f"ICD-10-CM {in_force} in force", style="dim")
+        else:
+            head.append(f"written for {declared}, ICD-10-CM {in_force} in force", style="bold")
+        head.append(f" · {entry.source}", style="dim")
         if warnings:
             head.append(f" · {len(warnings)} warning(s)", style="dim")
         description = one_line(pack.pack.description, 240)
