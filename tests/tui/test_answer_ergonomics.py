@@ -1,0 +1,170 @@
+"""Pilot tests of the answer-form ergonomics of issue 12 (item 5), one per bullet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from tui_fixtures import MINI, make_app, screen_text, settle
+
+from codetrainer.tui.screens.case import CaseScreen
+from codetrainer.tui.widgets.answer_form import AnswerForm
+from codetrainer.tui.widgets.field_input import FieldInput
+
+WIDE = (100, 30)
+
+
+def _case(app: Any) -> CaseScreen:
+    assert isinstance(app.screen, CaseScreen), type(app.screen).__name__
+    return app.screen
+
+
+def _focused(app: Any) -> FieldInput:
+    assert isinstance(app.focused, FieldInput), repr(app.focused)
+    return app.focused
+
+
+async def _open_case(pilot: Any) -> AnswerForm:
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    return _case(pilot.app).form
+
+
+async def test_up_down_move_the_lookup_highlight_and_enter_inserts_it() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await _open_case(pilot)
+        await pilot.press(*"sore throat")
+        await settle(pilot)
+        panel = _case(app).lookup
+        assert len(panel.hits) >= 3
+        assert panel.results.highlighted == 0
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert panel.results.highlighted == 2
+        await pilot.press("up")
+        await pilot.pause()
+        assert panel.results.highlighted == 1
+        chosen = panel.hits[1].code
+        assert chosen != panel.hits[0].code
+        field = _focused(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert field.value == chosen
+
+
+async def test_enter_after_moving_inserts_even_when_the_text_looks_like_a_code() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await _open_case(pilot)
+        await pilot.press(*"J02")  # a category: looks like a code
+        await settle(pilot)
+        panel = _case(app).lookup
+        await pilot.press("down")
+        await pilot.pause()
+        wanted = panel.hits[1].code
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _focused(app).value == wanted
+
+
+async def test_keys_typed_straight_after_ctrl_n_land_in_the_new_row() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        form = await _open_case(pilot)
+        keys = [*"J02.9", "ctrl+n", *"R50.9"]
+        for key in keys:  # one burst, as a fast typist's terminal delivers it
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert [r.code for r in form.dx_rows] == ["J02.9", "R50.9"]
+
+
+async def test_a_long_paste_is_cut_to_fit_and_said_not_dropped() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        form = await _open_case(pilot)
+        field = _focused(app)
+        long_text = "acute pharyngitis due to streptococcus " * 4  # 156 characters
+        field.post_message(events.Paste(long_text))
+        await settle(pilot)
+        assert field.value == long_text[:80]
+        assert any("The paste was 156 characters" in m for m in form.messages)
+        assert "The paste was 156 characters" in screen_text(app)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert form.messages == []  # the next edit takes the message away
+
+
+async def test_pointers_take_letters_numbers_and_runs_and_say_so() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        form = await _open_case(pilot)
+        row = form.line_rows[0]
+        pointers = row.query_one(".field-pointers", FieldInput)
+        assert "A-L or numbers 1-12" in str(pointers.tooltip)
+        pointers.focus()
+        await pilot.press(*"AB")
+        assert row.given().pointers == ("A", "B")
+        await pilot.press("space", "1", "2")
+        assert row.given().pointers == ("A", "B", "12")
+        await pilot.press("z")  # not a diagnosis letter: refused, and said in words
+        await pilot.pause()
+        assert pointers.value == "AB 12"
+        assert any("letters A-L or numbers 1-12" in m for m in form.messages)
+        assert "'AB' means A then B" in screen_text(app)
+
+
+async def test_units_take_digits_only_with_an_inline_message() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        form = await _open_case(pilot)
+        units = form.line_rows[0].query_one(".field-units", FieldInput)
+        units.focus()
+        await pilot.press("2", "x", ".")
+        await pilot.pause()
+        assert units.value == "2"
+        assert form.messages == ["Units take digits only (blank means 1)."]
+        assert "Units take digits only" in screen_text(app)
+        await pilot.press("0")
+        await pilot.pause()
+        assert units.value == "20" and form.messages == []
+
+
+async def test_the_focused_field_is_always_visible() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _open_case(pilot)
+        for _ in range(9):  # more diagnosis rows than the form can show at once
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        line_code = form.line_rows[0].code_input
+        # from the last diagnosis, tab on to the service line below the fold
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is line_code
+        visible = form.scrollable_content_region
+        assert visible.contains_region(line_code.region), (visible, line_code.region)
+        # and back up to the first diagnosis with shift+tab all the way
+        form.dx_rows[0].code_input.focus()
+        await pilot.pause()
+        assert visible.contains_region(form.dx_rows[0].code_input.region)
+
+
+async def test_not_billable_yet_notice_goes_away_once_the_code_is_complete() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await _open_case(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press(*"S93.401")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        field = _focused(app)
+        assert field.value == "S93.401"
+        assert any("not billable yet" in str(n.message) for n in app._notifications)
+        await pilot.press("A")
+        await settle(pilot)
+        assert field.value == "S93.401A"
+        assert not any("not billable yet" in str(n.message) for n in app._notifications)
