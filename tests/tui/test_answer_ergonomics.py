@@ -168,3 +168,34 @@ async def test_not_billable_yet_notice_goes_away_once_the_code_is_complete() -> 
         await settle(pilot)
         assert field.value == "S93.401A"
         assert not any("not billable yet" in str(n.message) for n in app._notifications)
+
+
+async def test_feedback_names_the_learners_own_lines_and_letters() -> None:
+    from codetrainer.core.answer import GivenAnswer, GivenLine
+    from codetrainer.tui.screens.feedback import FeedbackScreen
+    from codetrainer.tui.widgets.result_list import ResultList
+
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        form = await _open_case(pilot)
+        # the key has J02.9 (A) and 99213 on line 1; the learner put them second
+        await form.load(
+            GivenAnswer(
+                diagnoses=("R50.9", "J02.9"),
+                lines=(GivenLine(code="87880"), GivenLine(code="99213", pointers=("B",))),
+            )
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        shown = app.screen.query_one(ResultList)
+        texts = [
+            str(opt.prompt.renderables[0]) if hasattr(opt.prompt, "renderables") else ""
+            for opt in shown.options
+        ]
+        heads = [t for t in texts if t]
+        assert any("Diagnosis (your B)" in t for t in heads), heads  # J02.9, typed second
+        assert any("Diagnosis (your A)" in t and "extra" in t for t in heads), heads
+        assert any("Service line (your line 2)" in t for t in heads), heads
+        assert any("Pointer (your line 2)" in t for t in heads), heads
+        assert not any("(line 1)" in t for t in heads), heads
