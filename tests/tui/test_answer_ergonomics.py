@@ -199,3 +199,42 @@ async def test_feedback_names_the_learners_own_lines_and_letters() -> None:
         assert any("Service line (your line 2)" in t for t in heads), heads
         assert any("Pointer (your line 2)" in t for t in heads), heads
         assert not any("(line 1)" in t for t in heads), heads
+
+
+async def test_an_unsubmitted_answer_is_kept_on_quit_and_restored() -> None:
+    from codetrainer.tui.drafts import drafts_path
+
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await _open_case(pilot)
+        await pilot.press(*"J02.9", "tab", *"99213")
+        await pilot.pause()
+        await pilot.press("ctrl+q")  # quit straight from the case screen
+        await pilot.pause()
+    assert drafts_path().is_file()
+    again = make_app([MINI])
+    async with again.run_test(size=WIDE) as pilot:
+        form = await _open_case(pilot)
+        answer = form.answer()
+        assert answer.diagnoses == ("J02.9",)
+        assert [line.code for line in answer.lines] == ["99213"]
+        await pilot.press("ctrl+s")  # submitting forgets the draft
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not drafts_path().exists()
+
+
+def test_a_damaged_drafts_file_is_ignored(tmp_path: Any) -> None:
+    from codetrainer.tui.drafts import load_drafts
+
+    bad = tmp_path / "drafts.json"
+    bad.write_text('{"version": 1, "drafts": [{"pack": "p"}, 5]', encoding="utf-8")
+    assert load_drafts(bad) == {}
+    bad.write_text(
+        '{"version": 1, "drafts": [{"pack": "p"}, 5, '
+        '{"pack": "p", "case": "c", "answer": {"diagnoses": ["J02.9"]}}]}',
+        encoding="utf-8",
+    )
+    drafts = load_drafts(bad)
+    assert list(drafts) == [("p", "c")] and drafts[("p", "c")].answer.diagnoses == ("J02.9",)
