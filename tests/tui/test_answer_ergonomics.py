@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual import events
 from tui_fixtures import MINI, make_app, screen_text, settle
 
@@ -238,3 +239,96 @@ def test_a_damaged_drafts_file_is_ignored(tmp_path: Any) -> None:
     )
     drafts = load_drafts(bad)
     assert list(drafts) == [("p", "c")] and drafts[("p", "c")].answer.diagnoses == ("J02.9",)
+
+
+@pytest.mark.parametrize("size", [WIDE, (70, 24)], ids=["wide", "narrow"])
+async def test_palette_open_pack_opens_the_pack(size: tuple[int, int]) -> None:
+    from tui_fixtures import BROKEN
+
+    from codetrainer.tui.screens.home import HomeScreen
+    from codetrainer.tui.widgets.case_list import CaseList
+
+    app = make_app([BROKEN, MINI])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Open pack: TUI")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert home.selected == 1  # the mini pack, not the first (broken) one
+        from codetrainer.tui.widgets.home_menu import HomeMenu
+
+        assert home.query_one(HomeMenu).highlighted_id() == "pack:1"  # the menu agrees
+        cases = home.query_one(CaseList)
+        assert cases.display and app.focused is cases
+        assert "Sore throat, strep test negative" in screen_text(app)
+        # from inside a case too: the palette takes the learner to the pack's cases
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Open pack: TUI")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and app.screen.selected == 1
+
+
+async def test_exam_filter_checkbox_shows_its_state_in_words() -> None:
+    from textual.widgets import Checkbox
+    from tui_fixtures import highlight_pack
+
+    from codetrainer.tui.screens.exam import ExamSetupScreen
+
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await highlight_pack(pilot, 0)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExamSetupScreen)
+        box = app.screen.query_one("#exam-only-pack", Checkbox)
+        assert "Only TUI test pack: off" in screen_text(app)
+        box.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert box.value
+        assert "Only TUI test pack: on" in screen_text(app)
+        await pilot.press("space")
+        await pilot.pause()
+        assert "Only TUI test pack: off" in screen_text(app)
+
+
+async def test_review_shows_when_the_next_items_are_due(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from codetrainer.tui.progress_clock import CLOCK
+    from codetrainer.tui.screens.home import HomeScreen
+
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert "Review" not in screen_text(app)  # nothing practised: nothing to say
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"J02.0", "ctrl+s")  # wrong: the case comes back soon
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(app)
+        assert "Review: next due in " in text and "minute" in text, text
+        await pilot.press("v")  # nothing due yet: the notice says when
+        await settle(pilot)
+        notes = [str(n.message) for n in app._notifications]
+        assert any("The next case is due in " in m for m in notes), notes
+        later = datetime.now(UTC) + timedelta(hours=1)
+        monkeypatch.setattr(CLOCK, "now", lambda: later)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Review (1 due)" in screen_text(app)

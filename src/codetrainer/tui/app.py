@@ -187,6 +187,7 @@ class CodetrainerApp(App[None]):
         if isinstance(home, HomeScreen) and entry in self.packs:
             home.selected = self.packs.index(entry)
             home.refresh_all()
+            home.highlight_pack(home.selected)
             home.add_class("-show-cases")
             home.query_one("#cases").focus()
 

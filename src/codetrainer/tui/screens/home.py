@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from typing import TYPE_CHECKING, ClassVar
 
@@ -76,6 +77,14 @@ class HomeScreen(Screen[None]):
             ids = {c.id for c in entry.pack.cases}
             out[i] = (len(solved & ids), len(ids))
         return out
+
+    def highlight_pack(self, index: int) -> None:
+        """Put the menu's highlight on pack ``index`` (the palette opened it)."""
+        from textual.widgets.option_list import OptionDoesNotExist
+
+        menu = self.query_one(HomeMenu)
+        with contextlib.suppress(OptionDoesNotExist):
+            menu.highlighted = menu.get_option_index(f"pack:{index}")
 
     def refresh_all(self) -> None:
         """Redraw the menu, the notice line and the pack on show (after a case, a reload)."""
