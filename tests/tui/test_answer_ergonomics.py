@@ -332,3 +332,21 @@ async def test_review_shows_when_the_next_items_are_due(monkeypatch: pytest.Monk
         await pilot.press("r")
         await settle(pilot)
         assert "Review (1 due)" in screen_text(app)
+
+
+async def test_lookup_descriptions_are_cut_from_the_middle() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await _open_case(pilot)
+        await pilot.press(*"S93.401")
+        await settle(pilot)
+        panel = _case(app).lookup
+        lines = [str(o.prompt) for o in panel.results.options]
+        # the generated A/D/S codes differ only at the end of a long title
+        tails = [ln for ln in lines if ln.startswith("S93.401A") or ln.startswith("S93.401D")]
+        assert len(tails) == 2, lines
+        assert tails[0].endswith("initial encounter"), tails
+        assert tails[1].endswith("subsequent encounter"), tails
+        assert all("…" in t for t in tails)
+        text = screen_text(app)
+        assert "initial encounter" in text and "subsequent encounter" in text
