@@ -54,7 +54,7 @@ __all__ = [
     "parse_index_file",
 ]
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 """Bump when the cached layout changes."""
 KINDS = ("index", "eindex", "drug", "neoplasm")
 KIND_TITLES = {
@@ -270,7 +270,40 @@ def index_dir(dest: Path | None = None) -> Path:
     return paths.cache_dir() / "icd10cm-index"
 
 
-def _dump(kind: str, version: str, source: str, rows: list[IndexRow]) -> bytes:
+_Words = tuple[list[frozenset[str]], dict[str, list[int]]]
+"""Per row its words (main term and subterm titles), and word -> rows."""
+
+
+def _words_of(
+    rows: list[IndexRow],
+    tokenize: Callable[[str], list[str]],
+    title_words: dict[str, frozenset[str]] | None = None,
+) -> _Words:
+    """A row's words are its parent path's words plus its own title's: each title is
+    tokenized once (paths share their prefixes; titles repeat)."""
+    cache = title_words if title_words is not None else {}
+    path_words: dict[tuple[str, ...], frozenset[str]] = {(): frozenset()}
+    words: list[frozenset[str]] = []
+    for r in rows:
+        got = path_words.get(r.path)
+        if got is None:
+            title = r.path[-1]
+            own = cache.get(title)
+            if own is None:
+                own = cache[title] = frozenset(tokenize(title))
+            parent = path_words.get(r.path[:-1])
+            if parent is None:
+                parent = frozenset(w for t in r.path[:-1] for w in tokenize(t))
+            got = path_words[r.path] = parent | own
+        words.append(got)
+    by_word: dict[str, list[int]] = {}
+    for k, ws in enumerate(words):
+        for w in ws:
+            by_word.setdefault(w, []).append(k)
+    return words, by_word
+
+
+def _dump(kind: str, version: str, source: str, rows: list[IndexRow], words: _Words) -> bytes:
     payload = marshal.dumps(
         (
             INDEX_FORMAT,
@@ -278,22 +311,27 @@ def _dump(kind: str, version: str, source: str, rows: list[IndexRow]) -> bytes:
             version,
             source,
             [(r.path, r.nemod, r.code, r.see, r.see_also, r.cells) for r in rows],
+            words[0],
+            words[1],
         )
     )
     return _MAGIC + zlib.adler32(payload).to_bytes(4, "little") + payload
 
 
-def _load(path: Path) -> tuple[str, str, str, list[IndexRow]]:
+def _load(path: Path) -> tuple[str, str, str, list[IndexRow], _Words]:
     raw = path.read_bytes()
     if raw[:8] != _MAGIC:
         raise ValueError("not a codetrainer index cache")
     payload = raw[12:]
     if zlib.adler32(payload) != int.from_bytes(raw[8:12], "little"):
         raise ValueError("checksum mismatch")
-    fmt, kind, version, source, rows = marshal.loads(payload)
-    if fmt != INDEX_FORMAT or kind not in KINDS:
+    data = marshal.loads(payload)
+    if not isinstance(data, tuple) or len(data) != 7 or data[0] != INDEX_FORMAT:
         raise ValueError("format differs")
-    return kind, version, source, [IndexRow(*r) for r in rows]
+    _fmt, kind, version, source, rows, words, by_word = data
+    if kind not in KINDS or len(words) != len(rows) or not isinstance(by_word, dict):
+        raise ValueError("columns disagree")
+    return kind, version, source, [IndexRow(*r) for r in rows], (words, by_word)
 
 
 def import_index(files: Iterable[Path], dest: Path | None = None) -> list[IndexImport]:
@@ -306,7 +344,10 @@ def import_index(files: Iterable[Path], dest: Path | None = None) -> list[IndexI
         kind, version, rows = parse_index_file(src)
         result = IndexImport(kind, version, len(rows))
         target = folder / f"{kind}.bin"
-        write_bytes_atomic(target, _dump(kind, version, src.name, rows))
+        from codetrainer.core.search import tokenize
+
+        words = _words_of(rows, tokenize)
+        write_bytes_atomic(target, _dump(kind, version, src.name, rows, words))
         result.written.append(str(target))
         if version and not re.fullmatch(r"20\d\d", version):
             result.warnings.append(f"{src.name}: unexpected <version> {version!r}")
@@ -370,7 +411,22 @@ class _Table:
     rows: list[IndexRow]
     words: list[frozenset[str]]
     by_word: dict[str, list[int]]
-    by_path: dict[tuple[str, ...], int]
+    _by_path: dict[tuple[str, ...], int] | None = None
+
+    @property
+    def by_path(self) -> dict[tuple[str, ...], int]:
+        """Lower-cased path -> row (built on the first "see" followed)."""
+        if self._by_path is None:
+            by_path: dict[tuple[str, ...], int] = {}
+            for k, r in enumerate(self.rows):
+                key = tuple(p.lower() for p in r.path)
+                by_path.setdefault(key, k)
+                # "see Herpes, zoster" names the main term "Herpes, herpesvirus" by its head
+                head = key[0].split(",")[0].strip()
+                if head != key[0]:
+                    by_path.setdefault((head, *key[1:]), k)
+            self._by_path = by_path
+        return self._by_path
 
 
 class IndexLookup:
@@ -380,24 +436,19 @@ class IndexLookup:
         self,
         tables: dict[str, tuple[str, str, list[IndexRow]]],
         tokenize: Callable[[str], list[str]],
+        words: dict[str, _Words] | None = None,
     ) -> None:
+        """``tables``: kind -> (version, source, rows); ``words`` as compiled at import
+        (computed here when not given)."""
         self._tokenize = tokenize
         self.tables: dict[str, _Table] = {}
+        title_words: dict[str, frozenset[str]] = {}
         for kind, (version, source, rows) in tables.items():
-            words = [frozenset(w for t in r.path for w in tokenize(t)) for r in rows]
-            by_word: dict[str, list[int]] = {}
-            for k, ws in enumerate(words):
-                for w in ws:
-                    by_word.setdefault(w, []).append(k)
-            by_path: dict[tuple[str, ...], int] = {}
-            for k, r in enumerate(rows):
-                key = tuple(p.lower() for p in r.path)
-                by_path.setdefault(key, k)
-                # "see Herpes, zoster" names the main term "Herpes, herpesvirus" by its head
-                head = key[0].split(",")[0].strip()
-                if head != key[0]:
-                    by_path.setdefault((head, *key[1:]), k)
-            self.tables[kind] = _Table(kind, version, source, rows, words, by_word, by_path)
+            known = (words or {}).get(kind)
+            row_words, by_word = (
+                known if known is not None else _words_of(rows, tokenize, title_words)
+            )
+            self.tables[kind] = _Table(kind, version, source, rows, row_words, by_word)
         self.vocab = frozenset(w for t in self.tables.values() for w in t.by_word)
 
     def __bool__(self) -> bool:
@@ -545,15 +596,17 @@ def load_index_lookup(folder: Path | None = None) -> IndexLookup:
         from codetrainer.core.search import tokenize
 
         tables: dict[str, tuple[str, str, list[IndexRow]]] = {}
+        words: dict[str, _Words] = {}
         started = time.perf_counter()
         for kind in KINDS:
             path = folder / f"{kind}.bin"
             try:
-                k, version, source, rows = _load(path)
+                k, version, source, rows, row_words = _load(path)
             except (OSError, ValueError, EOFError, TypeError):
                 continue
             tables[k] = (version, source, rows)
-        lookup = IndexLookup(tables, tokenize)
+            words[k] = row_words
+        lookup = IndexLookup(tables, tokenize, words)
         lookup.load_seconds = time.perf_counter() - started  # type: ignore[attr-defined]
         _memo[key] = lookup
         return lookup
