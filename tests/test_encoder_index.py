@@ -83,6 +83,17 @@ def test_drug_words_choose_the_column(mini_index: Path) -> None:
     assert lookup.search("ibuprofen suicide attempt")[0].code == "T39.312"
     # an empty column ("--") falls back to a column that has a code
     assert lookup.search("iodine adverse")[0].code == "T49.0X1"
+    # every column of the row is offered, the chosen one first
+    hits = lookup.search("ibuprofen overdose")
+    assert [h.column for h in hits[:6]] == [
+        "poisoning, accidental",
+        "poisoning, intentional self-harm",
+        "poisoning, assault",
+        "poisoning, undetermined",
+        "adverse effect",
+        "underdosing",
+    ]
+    assert hits[5].path_text() == "Ibuprofen [underdosing] -> T39.316"
 
 
 def test_neoplasm_words_choose_the_column(mini_index: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from codetrainer.core.codes import System
 from codetrainer.core.codesets import Catalog, load_catalog
@@ -202,3 +204,41 @@ def test_validate_checks_a_lay_term_file(tmp_path: Path) -> None:
     assert f"{bad}:2:29: error: S93.40 is a header in FY2026" in proc.stdout
     assert f"{bad}:3:30: error: Q99.99 is not an ICD-10-CM code in FY2026" in proc.stdout
     assert f"{bad}:5:32: error: CPT 12345 is not in the loaded code sets" in proc.stdout
+
+
+_WORDS = [
+    "right",
+    "left",
+    "ankle",
+    "sprained",
+    "ed",
+    "visit",
+    "kenalog",
+    "i&d",
+    "flu",
+    "shot",
+    "bilateral",
+    "subsequent",
+    "ekg",
+    "knee",
+    "injection",
+    "wart",
+    "removal",
+    "x",
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=5),
+    field=st.sampled_from(sorted(FIELD_SYSTEMS)),
+)
+def test_lookup_stays_in_the_fields_systems(
+    index: SearchIndex, words: list[str], field: str
+) -> None:
+    hits = index.search(" ".join(words), systems=FIELD_SYSTEMS[field], limit=10)
+    assert all(h.system in FIELD_SYSTEMS[field] for h in hits)
+    assert all(0.0 <= h.score <= 100.0 for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)

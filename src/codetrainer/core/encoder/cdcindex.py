@@ -536,6 +536,13 @@ class IndexLookup:
                     continue
                 names = DRUG_COLUMNS if kind == "drug" else NEOPLASM_COLUMNS
                 yield IndexHit(kind, row, score, code, names[col], "", leftover)
+                # the row's other columns follow it (poisoning, adverse effect, underdosing
+                # ... are one step away in a list), below the column the words chose
+                for k, other in enumerate(row.cells):
+                    if other and k != col:
+                        yield IndexHit(
+                            kind, row, score - 4.0 - 0.2 * k, other, names[k], "", leftover
+                        )
             elif row.code:
                 yield IndexHit(kind, row, score, row.code, "", "", leftover)
             elif row.see or row.see_also:
