@@ -241,6 +241,11 @@ def run(rounds: int, cache_dir: Path) -> dict[str, Any]:
             per_query.setdefault(q, []).append(ms)
     slowest = sorted(((statistics.median(v), q) for q, v in per_query.items()), reverse=True)[:5]
 
+    # 4. the held-out learner queries (tests/data/queries.yaml), each within its field's
+    #    systems as the answer form searches: latency, and top-1/top-5 per system with the
+    #    lay-term table, without it, and with the FY2025 CDC index imported (when present)
+    learner = _learner(searcher, catalog, ref, rounds, cache_dir)
+
     def ms_stats(values: list[float]) -> dict[str, float]:
         return {
             "p50_ms": round(statistics.median(values), 2),
@@ -319,7 +324,70 @@ def run(rounds: int, cache_dir: Path) -> dict[str, Any]:
             "by_kind": {k: ms_stats(v) for k, v in per_kind.items()},
             "slowest_median_ms": [(round(ms, 2), q) for ms, q in slowest],
         },
+        "learner": learner,
     }
+
+
+REPO = Path(__file__).resolve().parents[1]
+QUERY_FILE = REPO / "tests" / "data" / "queries.yaml"
+SHARED_INDEX = REPO / ".." / "shared" / "data" / "icd10cm-index-fy2025" / "fy2025-fallback"
+
+
+def _learner(searcher: Any, catalog: Any, ref: Any, rounds: int, cache_dir: Path) -> Any:
+    from codetrainer.core.encoder.evaluate import FIELD_SYSTEMS, evaluate, load_queries, summarize
+    from codetrainer.core.search import SearchIndex
+
+    queries = load_queries(QUERY_FILE)
+
+    def timed(index: Any) -> dict[str, float]:
+        for q in queries:
+            index.search(q.text, systems=FIELD_SYSTEMS[q.field])
+        ms: list[float] = []
+        for _ in range(max(1, rounds // 2)):
+            for q in queries:
+                t = time.thread_time()
+                index.search(q.text, systems=FIELD_SYSTEMS[q.field])
+                ms.append((time.thread_time() - t) * 1000)
+        return {
+            "p50_ms": round(statistics.median(ms), 2),
+            "p95_ms": round(_pct(ms, 95), 2),
+            "max_ms": round(max(ms), 2),
+        }
+
+    def quality(index: Any) -> dict[str, Any]:
+        out = evaluate(index, queries)
+        return {
+            "by_system": {k: list(v) for k, v in summarize(out).items()},
+            "by_kind": {k: list(v) for k, v in summarize(out, by="kind").items()},
+            "misses": [(o.query.text, o.rank) for o in out if o.rank != 1],
+        }
+
+    plain = SearchIndex(ref, searcher._icd, catalog, use_lay_terms=False)
+    result: dict[str, Any] = {
+        "queries": len(queries),
+        "bundled": {**quality(searcher), "latency": timed(searcher)},
+        "tabular_only": quality(plain),
+    }
+    if SHARED_INDEX.is_dir():
+        from codetrainer.core.encoder.cdcindex import import_index, load_index_lookup
+
+        folder = cache_dir / "cdc-index"
+        t = time.perf_counter()
+        import_index(sorted(SHARED_INDEX.glob("*.xz")), dest=folder)
+        import_s = time.perf_counter() - t
+        t = time.perf_counter()
+        lookup = load_index_lookup(folder)
+        load_s = time.perf_counter() - t
+        index_only = SearchIndex(ref, searcher._icd, catalog, use_lay_terms=False, cdc_index=lookup)
+        result["fy2025_index_no_lay_terms"] = quality(index_only)
+        with_index = SearchIndex(ref, searcher._icd, catalog, cdc_index=lookup)
+        result["with_fy2025_index"] = {
+            **quality(with_index),
+            "latency": timed(with_index),
+            "import_s": round(import_s, 2),
+            "load_s": round(load_s, 2),
+        }
+    return result
 
 
 def _print(result: dict[str, Any]) -> None:
@@ -377,6 +445,25 @@ def _print(result: dict[str, Any]) -> None:
         print(f"  {kind:<14} p50 {st['p50_ms']} ms, p95 {st['p95_ms']} ms, max {st['max_ms']} ms")
     slowest = ", ".join(f"{q!r} {ms}" for ms, q in lk["slowest_median_ms"])
     print(f"  slowest (median ms): {slowest}")
+    ln = result["learner"]
+    print()
+    print(f"held-out learner queries: {ln['queries']} (tests/data/queries.yaml), field systems")
+    for name in ("bundled", "tabular_only", "fy2025_index_no_lay_terms", "with_fy2025_index"):
+        if name not in ln:
+            continue
+        part = ln[name]
+        rows = ", ".join(
+            f"{k} {t1 / n:.0%}/{t5 / n:.0%} (n={n})" for k, (n, t1, t5) in part["by_system"].items()
+        )
+        print(f"  {name:<26} top-1/top-5: {rows}")
+        if "latency" in part:
+            lat = part["latency"]
+            print(
+                f"  {'':<18} latency p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms, "
+                f"max {lat['max_ms']} ms"
+            )
+        if part["misses"]:
+            print(f"  {'':<18} not first: {part['misses']}")
 
 
 def main() -> int:

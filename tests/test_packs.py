@@ -91,10 +91,21 @@ def test_deidentified_brackets_are_fine(tmp_path: Path) -> None:
     assert not [d for d in loaded.diagnostics if d.rule == "phi"]
 
 
-def test_old_code_year_warns(tmp_path: Path) -> None:
-    loaded = load_pack(write(tmp_path, year="FY2024"))
+def test_old_code_year_warns_against_the_reference(tmp_path: Path) -> None:
+    # the year is judged against the reference in force (refcheck), not a fixed year
+    from codetrainer.core.refcheck import reference_checks
+
+    assert load_pack(write(tmp_path, year="FY2024")).diagnostics == []
+    loaded = load_pack(write(tmp_path, year="FY2024"), checks=reference_checks())
     assert [d.rule for d in loaded.diagnostics] == ["code-year"]
     assert loaded.diagnostics[0].severity == "warning"
+    assert "which is newer" in loaded.diagnostics[0].message
+
+
+def test_a_code_year_that_is_not_a_fiscal_year_warns(tmp_path: Path) -> None:
+    loaded = load_pack(write(tmp_path, year="2026"))
+    assert [d.rule for d in loaded.diagnostics] == ["code-year"]
+    assert "such as FY2026" in loaded.diagnostics[0].message
 
 
 def test_59_with_an_x_modifier_is_an_error(tmp_path: Path) -> None:

@@ -705,3 +705,13 @@ async def test_command_palette_shows_pack_titles_literally() -> None:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.focused is app.screen.query_one("#cases")
+
+
+async def test_home_states_the_code_year_in_force() -> None:
+    app = make_app([MINI])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await highlight_pack(pilot, 0)
+        await pilot.pause()
+        info = str(app.screen.query_one("#pack-info", Static).content)
+        assert "ICD-10-CM FY2026 in force" in info

@@ -65,7 +65,109 @@ def register(subparsers: Any) -> None:
     cp.add_argument("--dest", metavar="DIR", help="write here instead of the user folder")
     cp.set_defaults(handler=_import_cpt)
 
+    ix = sub.add_parser(
+        "import-index",
+        help="import the CDC ICD-10-CM Alphabetic Index, External Cause Index and tables",
+        description=(
+            "Compile the CDC/CMS ICD-10-CM Alphabetic Index (icd10cm_index_YYYY.xml), "
+            "External Cause Index (_eindex_), Table of Drugs and Chemicals (_drug_) and "
+            "Neoplasm Table (_neoplasm_) XML into your cache; .xz files and the CSV export "
+            "of the main index are read too. The lookup then follows main term > subterm "
+            "paths, see/see also, and completes codes ending in '-' in the tabular list."
+        ),
+    )
+    ix.add_argument("files", nargs="+", metavar="FILE", help="index or table XML files")
+    ix.add_argument("--dest", metavar="DIR", help="write here instead of the user cache")
+    ix.set_defaults(handler=_import_index)
+
+    tb = sub.add_parser(
+        "import-icd10cm",
+        help="use a later CDC ICD-10-CM tabular list (e.g. FY2027) instead of FY2026",
+        description=(
+            "Compile a CDC ICD-10-CM tabular list (icd10cm_tabular_YYYY.xml) into your user "
+            "data folder; lookups, grading and validate then use that release instead of the "
+            "bundled FY2026 one. --codes gives the release's code list (icd10cm_codes_YYYY.txt) "
+            "to confirm 7th-character codes. --remove goes back to the bundled release."
+        ),
+    )
+    tb.add_argument("file", nargs="?", metavar="TABULAR.xml", help="the CDC tabular XML")
+    tb.add_argument("--codes", metavar="CODES.txt", help="the release's code list")
+    tb.add_argument("--remove", action="store_true", help="go back to the bundled release")
+    tb.set_defaults(handler=_import_icd10cm)
+
     p.set_defaults(handler=_no_action, _parser=p)
+
+
+def _import_icd10cm(args: argparse.Namespace) -> int:
+    """Import (or remove) a later tabular list; 2 usage, 1 a bad file, 0 done."""
+    from codetrainer.core import reference
+
+    if args.remove:
+        gone = reference.remove_imported()
+        print(
+            f"Removed the imported tabular list; back to the bundled {reference.RELEASE}."
+            if gone
+            else "No imported tabular list; nothing to do."
+        )
+        return 0
+    if not args.file:
+        print("codetrainer codesets import-icd10cm: give TABULAR.xml or --remove", file=sys.stderr)
+        return 2
+    src = Path(args.file)
+    codes = Path(args.codes) if args.codes else None
+    for f in (src, codes):
+        if f is not None and not f.is_file():
+            print(f"codetrainer codesets: no such file: {f}", file=sys.stderr)
+            return 2
+    try:
+        result = reference.import_tabular(src, codes)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"codetrainer codesets: cannot write: {exc}", file=sys.stderr)
+        return 1
+    from codetrainer.core import search
+
+    search.clear_memo()
+    print(
+        f"Imported ICD-10-CM {result.code_year}: {result.items:,} items, "
+        f"{result.billable:,} billable codes. It is now the release in force."
+    )
+    print(f"  wrote {result.path}")
+    if codes is None:
+        print("  (no --codes list: every generated 7th-character code was kept)")
+    return 0
+
+
+def _import_index(args: argparse.Namespace) -> int:
+    """Compile index/table files; 2 on a missing file, 1 on a bad one, 0 when all import."""
+    from codetrainer.core.encoder.cdcindex import KIND_TITLES, IndexError_, import_index
+
+    files = [Path(f) for f in args.files]
+    for f in files:
+        if not f.is_file():
+            print(f"codetrainer codesets: no such file: {f}", file=sys.stderr)
+            return 2
+    try:
+        results = import_index(files, Path(args.dest) if args.dest else None)
+    except IndexError_ as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"codetrainer codesets: cannot write: {exc}", file=sys.stderr)
+        return 1
+    from codetrainer.core import search
+
+    search.clear_memo()
+    for r in results:
+        for warning in r.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        year = f" (FY{r.version})" if r.version else ""
+        print(f"Imported the {KIND_TITLES[r.kind]}{year}: {r.rows:,} terms.")
+        for path in r.written:
+            print(f"  wrote {path}")
+    return 0
 
 
 def _no_action(args: argparse.Namespace) -> int:
@@ -179,8 +281,19 @@ def _list(args: argparse.Namespace) -> int:
             "Codes per system: "
             + ", ".join(f"{system.value} {n:,}" for system, n in sorted(counts.items()))
         )
-        print("ICD-10-CM: the full FY2026 (April 1, 2026) tabular list backs every lookup.")
+        print(_icd_line())
         print(f"Imported sets live in {paths.user_codesets_dir()}")
         for d in catalog.problems:
             print(d.format(), file=sys.stderr)
     return 1 if any(d.is_error for d in catalog.problems) else 0
+
+
+def _icd_line() -> str:
+    """Which ICD-10-CM release backs lookups (the bundled one or an imported one)."""
+    from codetrainer.core.reference import ReferenceUnavailable, load_reference
+
+    try:
+        ref = load_reference()
+    except ReferenceUnavailable:
+        return "ICD-10-CM: not available (install simple-icd-10-cm)."
+    return f"ICD-10-CM: the full {ref.release} tabular list backs every lookup."

@@ -72,6 +72,23 @@ def format_table(rows: list[Any], width: int = 100) -> str:
     return "\n".join(lines)
 
 
+def format_tables(cdc: Any, query: str) -> str:
+    """Rows of the Table of Drugs and the Neoplasm Table for ``query``, every column."""
+    from codetrainer.core.encoder.cdcindex import DRUG_COLUMNS, KIND_TITLES, NEOPLASM_COLUMNS
+
+    out: list[str] = []
+    for kind, names in (("drug", DRUG_COLUMNS), ("neoplasm", NEOPLASM_COLUMNS)):
+        rows = cdc.table_rows(query, kind, limit=3)
+        if not rows:
+            continue
+        out.append(f"{KIND_TITLES[kind]}:")
+        for hit in rows:
+            out.append("  " + " > ".join(hit.row.path))
+            for name, code in zip(names, hit.row.cells, strict=False):
+                out.append(f"    {name:<34} {code or '--'}")
+    return "\n".join(out)
+
+
 def _run(args: argparse.Namespace) -> int:
     from codetrainer.core.codes import System
 
@@ -97,6 +114,11 @@ def _run(args: argparse.Namespace) -> int:
 
         width = shutil.get_terminal_size((100, 24)).columns
         print(format_table(hits, width))
+        if index.cdc_index is not None and (systems is None or System.ICD10CM in systems):
+            tables = format_tables(index.cdc_index, query)
+            if tables:
+                print()
+                print(tables)
     if not hits:
         print(f"codetrainer lookup: nothing matches '{query}'", file=sys.stderr)
         return 1

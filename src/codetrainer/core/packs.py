@@ -39,7 +39,7 @@ __all__ = [
     "normalize_space",
 ]
 
-FileKind = Literal["pack", "codeset", "answers"]
+FileKind = Literal["pack", "codeset", "answers", "layterms"]
 M = TypeVar("M", bound=BaseModel)
 
 CheckedCases = Sequence[tuple[int, Case]]
@@ -77,6 +77,8 @@ def detect_kind(data: Any) -> FileKind | None:
         return "codeset"
     if "answers" in data:
         return "answers"
+    if "layterms" in data or "procedures" in data or "modifiers" in data:
+        return "layterms"
     return None
 
 
@@ -454,6 +456,10 @@ def load_file(
     if kind == "answers":
         loaded = load_answers(path, max_bytes=max_bytes, display_path=shown)
         return kind, loaded
+    if kind == "layterms":
+        from codetrainer.core.encoder.layterms import check_lay_file
+
+        return kind, Loaded(shown, doc.data, check_lay_file(doc), doc)
     return None, Loaded(
         shown,
         None,
@@ -511,13 +517,14 @@ def _phi_warnings(doc: YamlDocument, case_index: int, note: str) -> list[Diagnos
 
 
 def _check_header(doc: YamlDocument, info: PackInfo) -> list[Diagnostic]:
-    if info.code_year.upper().replace(" ", "") == "FY2026":
+    # the year itself is checked against the reference in force (core/refcheck.py)
+    if re.fullmatch(r"FY20\d\d", info.code_year.upper().replace(" ", "")):
         return []
     return [
         doc.diagnostic(
             ("pack", "code_year"),
-            f"code_year is '{info.code_year}'; codetrainer checks answers against the "
-            "FY2026 ICD-10-CM (April 2026) release",
+            f"code_year is '{info.code_year}'; write the ICD-10-CM fiscal year the answers "
+            "follow, such as FY2026",
             severity="warning",
             rule="code-year",
         )

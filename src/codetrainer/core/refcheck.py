@@ -17,6 +17,7 @@ validate`` runs it after the schema checks. It reports
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from codetrainer.core.codes import System, detect_system
@@ -285,6 +286,7 @@ def make_check(reference: Reference | None, catalog: Catalog | None) -> PackChec
     def check(doc: YamlDocument, cases: CheckedCases) -> list[Diagnostic]:
         out: list[Diagnostic] = []
         if reference is not None:
+            out.extend(check_code_year(doc, reference))
             out.extend(_check_icd(doc, reference, cases))
         if catalog is not None:
             out.extend(_check_catalog(doc, catalog, cases))
@@ -293,6 +295,32 @@ def make_check(reference: Reference | None, catalog: Catalog | None) -> PackChec
     check.__name__ = "check_pack_codes"
     check.__doc__ = check_pack_codes.__doc__
     return check
+
+
+def check_code_year(doc: YamlDocument, reference: Reference) -> list[Diagnostic]:
+    """A warning when the pack's ``code_year`` is not the release in force, saying which
+    is older (the codes are checked against the reference either way)."""
+    pack = doc.data.get("pack") if isinstance(doc.data, dict) else None
+    declared = pack.get("code_year") if isinstance(pack, dict) else None
+    if not isinstance(declared, str):
+        return []
+    want = declared.upper().replace(" ", "")
+    have = reference.code_year.upper()
+    if not re.fullmatch(r"FY20\d\d", want) or want == have:
+        return []
+    if have < want:
+        msg = (
+            f"the pack follows {want} but the ICD-10-CM in force is {have}, which is older: "
+            f"codes new in {want} show as unknown; import the {want} tabular list with "
+            "'codetrainer codesets import-icd10cm'"
+        )
+    else:
+        msg = (
+            f"the pack follows {want} but the ICD-10-CM in force is {have}, which is newer: "
+            f"codes deleted or expanded since {want} are reported below; update the pack "
+            f"and its code_year"
+        )
+    return [doc.diagnostic(("pack", "code_year"), msg, severity="warning", rule="code-year")]
 
 
 def check_pack_codes(doc: YamlDocument, cases: CheckedCases) -> list[Diagnostic]:

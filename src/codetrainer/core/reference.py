@@ -52,13 +52,17 @@ __all__ = [
     "RELEASE",
     "BuildInfo",
     "IcdEntry",
+    "ImportedTabular",
     "Reference",
     "ReferenceUnavailable",
     "cache_path",
     "clear_memo",
     "code_refs",
+    "import_tabular",
+    "imported_path",
     "load_reference",
     "ref_matches",
+    "remove_imported",
 ]
 
 PACKAGE_NAME = "simple-icd-10-cm"
@@ -66,6 +70,8 @@ PACKAGE_NAME = "simple-icd-10-cm"
 PINNED_VERSION = "1.5.0"
 """The version pyproject.toml pins; its data file names are below."""
 RELEASE = "ICD-10-CM FY2026 (April 1, 2026)"
+CODE_YEAR = "FY2026"
+"""The code year of the bundled release (packs declare theirs as ``code_year``)."""
 FORMAT_VERSION = 2
 """Bump when the cache layout or its content rules change."""
 
@@ -226,8 +232,13 @@ class Reference:
     """
 
     release: str = RELEASE
+    code_year: str = CODE_YEAR
+    """The fiscal year of the release in force (``FY2026``; ``FY2027`` once imported)."""
 
     def __init__(self, tables: _Tables, build: BuildInfo) -> None:
+        if tables.meta.get("code_year"):
+            self.code_year = str(tables.meta["code_year"])
+            self.release = str(tables.meta.get("release") or f"ICD-10-CM {self.code_year}")
         self._w = tables.width
         self._tab = tables.tab
         self._keys = tables.keys
@@ -691,7 +702,7 @@ def cache_path(cache_dir: Path | None = None) -> Path:
 
 
 class _Builder:
-    def __init__(self, confirmed: set[str]) -> None:
+    def __init__(self, confirmed: set[str] | None) -> None:
         self.confirmed = confirmed
         self.codes: list[str] = []
         self.flags = bytearray()
@@ -759,7 +770,7 @@ class _Builder:
                 base = base + "X" * (7 - len(base))
                 compact = base[:3] + base[4:]
                 for ch, meaning in defs.items():
-                    if compact + ch in self.confirmed:
+                    if self.confirmed is None or compact + ch in self.confirmed:
                         g = self._add(base + ch, _K_CODE | _F_BILLABLE | _F_GENERATED, i, meaning)
                         self.end[g] = g + 1
         has_children = len(self.codes) > i + 1
@@ -783,11 +794,22 @@ def _compile(pkg_dir: Path) -> _Tables:
             f"{xml_path} is missing; codetrainer needs {PACKAGE_NAME}=={PINNED_VERSION} "
             "(pip install it)"
         )
-    confirmed = {
-        line.split(" ")[0].strip().replace(".", "")
-        for line in list_path.read_text(encoding="utf-8").splitlines()
+    confirmed = _code_list(list_path)
+    return _compile_root(ET.parse(xml_path).getroot(), confirmed)
+
+
+def _code_list(path: Path) -> set[str]:
+    """Codes (without dots) of an official order/code list: the first word of each line."""
+    return {
+        line.split()[0].strip().replace(".", "")
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if line.strip()
     }
-    root = ET.parse(xml_path).getroot()
+
+
+def _compile_root(root: Any, confirmed: set[str] | None) -> _Tables:
+    """Compile a parsed ``<ICD10CM.tabular>``; ``confirmed=None`` keeps every 7th-character
+    code the definitions generate (no code list to check them against)."""
     builder = _Builder(confirmed)
     for chapter in root:
         if chapter.tag == "chapter":
@@ -926,6 +948,9 @@ def load_reference(cache_dir: Path | None = None, *, rebuild: bool = False) -> R
 
 
 def _load_or_build(cache_dir: Path | None, *, rebuild: bool) -> Reference:
+    imported = _load_imported()
+    if imported is not None:
+        return imported
     pkg_dir = _package_dir()
     version = _package_version(pkg_dir)
     if cache_dir is None:
@@ -994,5 +1019,113 @@ def _load_or_build(cache_dir: Path | None, *, rebuild: bool) -> Reference:
         cache_file=written,
         from_cache=False,
         rebuilt_reason=reason,
+    )
+    return Reference(tables, build)
+
+
+# ---------------------------------------------------------------------------------------
+# a later CDC release, imported by a school (codetrainer codesets import-icd10cm)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedTabular:
+    """What :func:`import_tabular` wrote."""
+
+    code_year: str
+    items: int
+    billable: int
+    path: Path
+
+
+def imported_path(data_dir: Path | None = None) -> Path:
+    """Where an imported tabular list lives (user data: it cannot be rebuilt without
+    the school's file)."""
+    if data_dir is None:
+        from codetrainer import paths
+
+        data_dir = paths.data_dir()
+    return data_dir / "reference" / f"icd10cm-imported-f{FORMAT_VERSION}.bin"
+
+
+def import_tabular(
+    xml_path: Path, codes_path: Path | None = None, *, data_dir: Path | None = None
+) -> ImportedTabular:
+    """Compile a CDC ``icd10cm_tabular_YYYY.xml`` into the user data folder.
+
+    From then on :func:`load_reference` uses it instead of the bundled FY2026 list.
+    ``codes_path`` (the release's ``icd10cm_codes_YYYY.txt``) confirms which generated
+    7th-character codes exist; without it every generated code is kept. Raises
+    ``ValueError`` with a ``PATH:LINE:COL: error:`` message for a file that is not a
+    tabular list.
+    """
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(xml_path).getroot()
+    except ET.ParseError as exc:
+        line, col = getattr(exc, "position", (1, 0))
+        raise ValueError(f"{xml_path}:{line}:{col + 1}: error: not well-formed XML") from None
+    if root.tag != "ICD10CM.tabular":
+        raise ValueError(
+            f"{xml_path}:1:1: error: the root element is <{root.tag}>, not <ICD10CM.tabular>"
+        )
+    version = (root.findtext("version") or "").strip()
+    if not re.fullmatch(r"20\d\d", version):
+        raise ValueError(f"{xml_path}:1:1: error: no <version> year (found {version!r})")
+    confirmed = _code_list(codes_path) if codes_path is not None else None
+    started = time.perf_counter()
+    tables = _compile_root(root, confirmed)
+    if not tables.flags:
+        raise ValueError(f"{xml_path}:1:1: error: no <chapter> entries found")
+    year = f"FY{version}"
+    crc = zlib.adler32(tables.blob) & 0xFFFFFFFF
+    meta = {
+        "format": FORMAT_VERSION,
+        "package_version": f"imported-{year}-{crc:08x}",
+        "code_year": year,
+        "release": f"ICD-10-CM {year} (imported from {xml_path.name})",
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": round(time.perf_counter() - started, 3),
+        "source": str(xml_path.name),
+        "items": len(tables.flags),
+    }
+    from codetrainer.fileio import write_bytes_atomic
+
+    target = imported_path(data_dir)
+    write_bytes_atomic(target, _dump(tables, meta))
+    clear_memo()
+    billable = sum(1 for f in tables.flags if f & _F_BILLABLE)
+    return ImportedTabular(year, len(tables.flags), billable, target)
+
+
+def remove_imported(data_dir: Path | None = None) -> bool:
+    """Go back to the bundled release; True when an imported list was removed."""
+    target = imported_path(data_dir)
+    existed = target.is_file()
+    target.unlink(missing_ok=True)
+    clear_memo()
+    return existed
+
+
+def _load_imported(data_dir: Path | None = None) -> Reference | None:
+    """The imported tabular list, when there is a valid one."""
+    target = imported_path(data_dir)
+    try:
+        raw = target.read_bytes()
+    except OSError:
+        return None
+    try:
+        tables = _parse(raw)
+    except (ValueError, EOFError, TypeError, KeyError, IndexError):
+        return None
+    meta = tables.meta
+    build = BuildInfo(
+        package_version=str(meta.get("package_version", "imported")),
+        format_version=FORMAT_VERSION,
+        built_at=str(meta.get("built_at", "")),
+        build_seconds=float(meta.get("build_seconds", 0.0)),
+        source=str(meta.get("source", "")),
+        cache_file=str(target),
+        from_cache=True,
     )
     return Reference(tables, build)

@@ -38,9 +38,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codetrainer.core.codes import System
+from codetrainer.core.encoder.refine import refine
 
 if TYPE_CHECKING:
     from codetrainer.core.codesets import Catalog
+    from codetrainer.core.encoder.cdcindex import IndexLookup
+    from codetrainer.core.encoder.layterms import LayTable
     from codetrainer.core.reference import Reference
 
 __all__ = [
@@ -142,6 +145,9 @@ SYNONYMS: dict[str, str] = {
     "flu shot": "influenza vaccine",
     "venipuncture": "venous blood draw",
     "blood draw": "venous blood draw",
+    "ed": "emergency department",
+    "er": "emergency department",
+    "e/m": "evaluation and management",
     "ekg": "electrocardiogram",
     "ecg": "electrocardiogram",
     "ua": "urinalysis",
@@ -450,8 +456,12 @@ class _TextIndex:
 
     # -- matching words -------------------------------------------------------------------
 
-    def variants(self, token: str, *, prefix: bool) -> list[tuple[int, float]]:
-        """Vocabulary words standing for ``token``: ``(word id, quality 0-1)``."""
+    def variants(self, token: str, *, prefix: bool, fuzzy: bool = True) -> list[tuple[int, float]]:
+        """Vocabulary words standing for ``token``: ``(word id, quality 0-1)``.
+
+        ``fuzzy=False`` when the word is spelled right somewhere else (another index,
+        the lay-term table): "department" is then never read as "compartment".
+        """
         out: dict[int, float] = {}
         exact = self.word_id.get(token)
         if exact is not None:
@@ -471,7 +481,7 @@ class _TextIndex:
                 if budget < 0 and out:
                     break
                 out.setdefault(w, 0.9)
-        if exact is None and len(token) >= 4:
+        if fuzzy and exact is None and len(token) >= 4:
             for w, quality in self._fuzzy(token):
                 if w not in out:
                     out[w] = quality
@@ -506,11 +516,18 @@ class _Group:
     df: int
 
 
-def _groups(index: _TextIndex, tokens: list[str], last_is_prefix: bool) -> list[_Group]:
+def _groups(
+    index: _TextIndex,
+    tokens: list[str],
+    last_is_prefix: bool,
+    no_fuzzy: Collection[str] = (),
+) -> list[_Group]:
     n = max(1, index.n_texts)
     groups: list[_Group] = []
     for k, tok in enumerate(tokens):
-        variants = index.variants(tok, prefix=last_is_prefix and k == len(tokens) - 1)
+        variants = index.variants(
+            tok, prefix=last_is_prefix and k == len(tokens) - 1, fuzzy=tok not in no_fuzzy
+        )
         df = max((index.df(w) for w, _ in variants), default=0)
         weight = math.log((n + 1) / (df + 0.5)) if variants else math.log(n + 1)
         groups.append(_Group(tok, variants, max(weight, 0.05), df))
@@ -601,6 +618,10 @@ class SearchIndex:
         reference: Reference | None,
         icd_index: _TextIndex | None,
         catalog: Catalog | None,
+        *,
+        lay_table: LayTable | None = None,
+        use_lay_terms: bool = True,
+        cdc_index: IndexLookup | None = None,
     ) -> None:
         self.reference = reference
         self.catalog = catalog
@@ -621,8 +642,18 @@ class SearchIndex:
                 self._rows.append(_CatalogRow(system, code, description, billable))
                 if description:
                     records.append((len(self._rows) - 1, _F_CATALOG, 0, description))
+                    spelled = _spell_out(description)
+                    if spelled != description:
+                        records.append((len(self._rows) - 1, _F_CATALOG, 1, spelled))
         self._cat = _catalog_index(records)
         self._row_by_key = {(r.system, r.code): i for i, r in enumerate(self._rows)}
+        self._lay: LayTable | None = lay_table
+        if self._lay is None and use_lay_terms:
+            from codetrainer.core.encoder.layterms import load_lay_table
+
+            self._lay = load_lay_table()
+        self.cdc_index: IndexLookup | None = cdc_index if cdc_index else None
+        """The imported CDC Alphabetic Index and tables, when a school imported them."""
 
     # -- entry point ----------------------------------------------------------------------
 
@@ -794,6 +825,87 @@ class SearchIndex:
 
     # -- words ----------------------------------------------------------------------------
 
+    def _known_words(self, tokens: list[str]) -> frozenset[str]:
+        """Query words spelled exactly as some index or the lay table has them."""
+        out: set[str] = set()
+        for tok in tokens:
+            if (
+                (self._icd is not None and tok in self._icd.word_id)
+                or tok in self._cat.word_id
+                or (self._lay is not None and tok in self._lay.vocab)
+            ):
+                out.add(tok)
+        return frozenset(out)
+
+    def _cdc_hits(self, text: str) -> list[SearchHit]:
+        """ICD-10-CM hits from the imported Alphabetic Index and tables.
+
+        The index path is shown as ``matched`` ("Sprain > ankle -> S93.40-"); a code
+        ending in "-" is completed in the tabular list by the leftover query words
+        (side, encounter), down to the code that only lacks its 7th character.
+        """
+        ref = self.reference
+        if ref is None or self.cdc_index is None:
+            return []
+        out: list[SearchHit] = []
+        for h in self.cdc_index.search(text, limit=8):
+            if not h.code:
+                continue
+            i = ref.index_of(h.code.rstrip("-").rstrip("."))
+            if i is None:
+                continue  # a code of another release
+            j, used = refine(ref, i, h.leftover, tokenize)
+            score = 0.97 * h.score + 1.5 * used
+            out.append(self._icd_hit(j, score, h.path_text()))
+        return out
+
+    def _lay_hits(
+        self, tokens: list[str], prefix: bool, allowed: set[System], known: Collection[str]
+    ) -> list[SearchHit]:
+        """Hits from the bundled lay-term table (lay terms, brands, procedure verbs ...).
+
+        Score 84-98 by how much of the query the term explains; among an entry's codes
+        the listed order and the leftover query words ("moderate", "right") decide.
+        """
+        lay = self._lay
+        if lay is None or not tokens:
+            return []
+        ref = self.reference
+        out: list[SearchHit] = []
+        for m in lay.match(tokens, prefix_last=prefix, exact_elsewhere=known, systems=allowed)[:6]:
+            base = 84.0 + 14.0 * m.covered * m.complete
+            left = set(m.leftover)
+            if left:
+                # only words that tell the entry's codes apart count ("high", not "complexity")
+                said_by = [
+                    set(tokenize(self._rows[r].description))
+                    for r in (self._row_by_key.get(p) for p in m.entry.pairs())
+                    if r is not None
+                ]
+                if len(said_by) > 1:
+                    left -= said_by[0].intersection(*said_by[1:])
+            for k, (system, code) in enumerate(m.entry.pairs()):
+                if system not in allowed:
+                    continue
+                score = base - 0.4 * k
+                if system is System.ICD10CM:
+                    if ref is None:
+                        continue
+                    i = ref.index_of(code)
+                    if i is None:
+                        continue
+                    j, used = refine(ref, i, m.leftover, tokenize)
+                    out.append(self._icd_hit(j, score + 1.5 * used, m.term))
+                    continue
+                r = self._row_by_key.get((system, code))
+                if r is None:
+                    continue
+                if left:
+                    said = set(tokenize(self._rows[r].description))
+                    score += 4.0 * len(left & said) / len(m.leftover)
+                out.append(self._row_hit(r, score, m.term))
+        return out
+
     @staticmethod
     def _queries(text: str) -> list[list[str]]:
         """The query's tokens, plus a second version with abbreviations expanded."""
@@ -826,11 +938,15 @@ class SearchIndex:
         want_cat = bool(allowed - {System.ICD10CM}) or self.reference is None
         for tokens in self._queries(text):
             prefix = not ended and tokens[-1] not in SYNONYMS
+            known = self._known_words(tokens)
             found: list[SearchHit] = []
             if System.ICD10CM in allowed and self._icd is not None:
-                found.extend(self._rank_icd(self._icd, tokens, prefix, limit))
+                found.extend(self._rank_icd(self._icd, tokens, prefix, limit, known))
             if want_cat and self._cat.n_texts:
-                found.extend(self._rank_catalog(tokens, prefix, allowed, limit))
+                found.extend(self._rank_catalog(tokens, prefix, allowed, limit, known))
+            found.extend(self._lay_hits(tokens, prefix, allowed, known))
+            if System.ICD10CM in allowed and self.cdc_index is not None:
+                found.extend(self._cdc_hits(" ".join(tokens)))
             for hit in found:
                 key = (hit.system, hit.code)
                 if key not in best or hit.score > best[key].score:
@@ -839,14 +955,18 @@ class SearchIndex:
 
     @staticmethod
     def _top_texts(
-        index: _TextIndex, tokens: list[str], prefix: bool, keep: int
+        index: _TextIndex,
+        tokens: list[str],
+        prefix: bool,
+        keep: int,
+        no_fuzzy: Collection[str] = (),
     ) -> tuple[list[tuple[float, int, int]], list[_Group]]:
         """``(score, text id, matched-group mask)`` of the best texts.
 
         A cheap first pass (coverage, shorter texts first on a tie) keeps ``keep``
         candidates; each is then scored exactly from its own essential words.
         """
-        groups = _groups(index, tokens, prefix)
+        groups = _groups(index, tokens, prefix, no_fuzzy)
         cover = _coverage(index, groups)
         if not cover:
             return [], groups
@@ -879,11 +999,16 @@ class SearchIndex:
         return out, groups
 
     def _rank_icd(
-        self, index: _TextIndex, tokens: list[str], prefix: bool, limit: int
+        self,
+        index: _TextIndex,
+        tokens: list[str],
+        prefix: bool,
+        limit: int,
+        no_fuzzy: Collection[str] = (),
     ) -> list[SearchHit]:
         ref = self.reference
         assert ref is not None
-        scored, groups = self._top_texts(index, tokens, prefix, max(150, limit * 8))
+        scored, groups = self._top_texts(index, tokens, prefix, max(150, limit * 8), no_fuzzy)
         per_owner: dict[int, tuple[float, int, int]] = {}
         for score, t, mask in scored:
             i = index.owner[t]
@@ -898,8 +1023,16 @@ class SearchIndex:
             refined = self._seventh(i, score, mask, groups)
             if refined is not None:
                 hits.append(self._icd_hit(refined[0], refined[1], matched))
-            else:
-                hits.append(self._icd_hit(i, score, matched))
+                continue
+            hits.append(self._icd_hit(i, score, matched))
+            if not ref.is_billable_at(i):
+                # a header: also offer the code it leads to (the side/encounter words
+                # left over choose among its children, else its default child)
+                left = [g.token for k, g in enumerate(groups) if not mask >> k & 1]
+                j, used = refine(ref, i, left, tokenize)
+                if j != i:
+                    bonus = 9.0 if ref.is_billable_at(j) else 6.5
+                    hits.append(self._icd_hit(j, score + bonus + 2.0 * used - 0.5, matched))
         return hits
 
     def _seventh(
@@ -934,10 +1067,15 @@ class SearchIndex:
         return best[1], score + 76.0 * best[0] / total + 9.0
 
     def _rank_catalog(
-        self, tokens: list[str], prefix: bool, allowed: set[System], limit: int
+        self,
+        tokens: list[str],
+        prefix: bool,
+        allowed: set[System],
+        limit: int,
+        no_fuzzy: Collection[str] = (),
     ) -> list[SearchHit]:
         index = self._cat
-        scored, _groups = self._top_texts(index, tokens, prefix, max(100, limit * 5))
+        scored, _groups = self._top_texts(index, tokens, prefix, max(100, limit * 5), no_fuzzy)
         per_row: dict[int, tuple[float, int]] = {}
         for score, t, _mask in scored:
             r = index.owner[t]
@@ -950,6 +1088,19 @@ class SearchIndex:
                 per_row[r] = (score, t)
         top = sorted(per_row.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
         return [self._row_hit(r, s, index.text(t)) for r, (s, t) in top]
+
+
+_ABBREV = re.compile(r"\b[A-Z][A-Z/&]{1,4}\b")
+
+
+def _spell_out(text: str) -> str:
+    """A catalog summary with its capitalized abbreviations spelled out ("ED visit" ->
+    "emergency department visit"), indexed beside it so both spellings are words."""
+
+    def expand(m: re.Match[str]) -> str:
+        return SYNONYMS.get(m.group(0).lower(), m.group(0))
+
+    return _ABBREV.sub(expand, text)
 
 
 def _looks_like_code(text: str) -> bool:
@@ -1099,7 +1250,10 @@ def load_search_index(
 
         catalog = load_catalog(reference=reference)
     icd = _load_icd_index(reference, cache_dir) if reference is not None else None
-    index = SearchIndex(reference, icd, catalog)
+    from codetrainer.core.encoder.cdcindex import index_dir, load_index_lookup
+
+    cdc = load_index_lookup() if cache_dir is None and index_dir().is_dir() else None
+    index = SearchIndex(reference, icd, catalog, cdc_index=cdc)
     if default:
         with _lock:
             _memo["default"] = index

@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
 from textual.worker import Worker, WorkerState
 
 # drill_actions registers Drills on home (progress_actions: Review, Exam, Stats)
@@ -75,8 +76,10 @@ class CodetrainerApp(App[None]):
         """Reference, lookup, grading and the progress store."""
         self.packs: list[PackEntry] = []
         """Every pack file found, loaded or failed."""
-        self.drafts: dict[tuple[str, str], CaseDraft] = {}
-        """Unfinished answers by (pack id, case id)."""
+        from codetrainer.tui.drafts import load_drafts
+
+        self.drafts: dict[tuple[str, str], CaseDraft] = load_drafts()
+        """Unfinished answers by (pack id, case id); kept across quitting (tui/drafts.py)."""
         self._mounted = False
         self.reload_packs()
 
@@ -89,7 +92,30 @@ class CodetrainerApp(App[None]):
         self.call_after_refresh(lambda: self._check_size(self.size.width, self.size.height))
 
     def on_unmount(self) -> None:
+        self._save_drafts()
         self.services.close()
+
+    async def action_quit(self) -> None:
+        """Quit, keeping the answers of open cases as drafts for the next start."""
+        self._save_drafts()
+        await super().action_quit()
+
+    def _save_drafts(self) -> None:
+        """Keep the answers of open cases, then write every draft (never raises)."""
+        from codetrainer.tui.drafts import save_drafts
+
+        try:
+            # the case being typed: the top screen under any dialog (a case under its
+            # feedback was submitted, so it has no draft)
+            for screen in reversed(self.screen_stack):
+                if isinstance(screen, ModalScreen):
+                    continue
+                if isinstance(screen, CaseScreen) and screen.is_attached:
+                    self.keep_draft(screen.entry, screen.case, screen.draft())
+                break
+            save_drafts(self.drafts)
+        except Exception as exc:  # quitting must never fail over a draft
+            self.log.error(f"could not keep the unsubmitted answers: {exc}")
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
@@ -164,6 +190,7 @@ class CodetrainerApp(App[None]):
         if isinstance(home, HomeScreen) and entry in self.packs:
             home.selected = self.packs.index(entry)
             home.refresh_all()
+            home.highlight_pack(home.selected)
             home.add_class("-show-cases")
             home.query_one("#cases").focus()
 

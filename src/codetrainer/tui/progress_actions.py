@@ -25,6 +25,7 @@ __all__ = [
     "due_review_cases",
     "find_case",
     "loaded_cases",
+    "next_due_text",
     "open_exam",
     "open_review",
     "open_stats",
@@ -90,16 +91,55 @@ def due_review_cases(app: CodetrainerApp, *, sync: bool = True) -> list[CaseKey]
 
 
 def review_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
-    """``"Review (N due)"``; hidden (None) while nothing is due."""
+    """``"Review (N due)"``; ``"Review: next due in 2 days"`` while nothing is due yet;
+    hidden (None) before anything was practised."""
     due = len(due_review_cases(app))
-    return f"Review ({due} due)" if due else None
+    if due:
+        return f"Review ({due} due)"
+    when = next_due_text(app)
+    return f"Review: next due {when}" if when else None
+
+
+def next_due_text(app: CodetrainerApp) -> str | None:
+    """When the next review card comes due, in words (``"in 3 hours"``); None when no
+    card is waiting."""
+    reviewer = reviewer_for(app)
+    if reviewer is None:
+        return None
+    now = CLOCK.now()
+    try:
+        counts = reviewer.counts(now, available=loaded_cases(app).keys())
+    except Exception:  # a store problem must not break the home screen
+        return None
+    if counts.next_due is None:
+        return None
+    return "in " + _span((counts.next_due - now).total_seconds())
+
+
+def _span(seconds: float) -> str:
+    """``"5 minutes"``, ``"3 hours"``, ``"2 days"`` (rounded up: never "in 0 minutes")."""
+    import math
+
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = math.ceil(minutes / 60)
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = math.ceil(hours / 24)
+    return f"{days} days"
 
 
 def open_review(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
     """Open the first case due for review (the others follow one after another)."""
     due = due_review_cases(app)
     if not due:
-        app.notify("Nothing is due for review right now.", title="Review")
+        when = next_due_text(app)
+        app.notify(
+            "Nothing is due for review right now."
+            + (f" The next case is due {when}." if when else ""),
+            title="Review",
+        )
         return
     from codetrainer.tui.screens.review import start_review
 

@@ -95,6 +95,16 @@ class Services:
                     self.problems["catalog"] = _why(exc)
             return self._catalog
 
+    def code_year_in_force(self) -> str:
+        """The ICD-10-CM code year lookups and grading use (``FY2026`` unless a school
+        imported a later tabular list); loads nothing for the bundled release."""
+        from codetrainer.core.reference import CODE_YEAR, imported_path
+
+        if self._reference is None and not imported_path().is_file():
+            return CODE_YEAR
+        ref = self.reference()
+        return ref.code_year if ref is not None else CODE_YEAR
+
     def search_index(self) -> SearchIndex | None:
         """The lookup index over every code system, or None."""
         with self._lock:

@@ -84,6 +84,9 @@ class CaseScreen(Screen[None]):
             priority=True,
             show=False,
         ),
+        # up/down in a code field move the lookup's highlight; enter then inserts that row
+        Binding("down", "lookup_move(1)", "Next lookup result", priority=True, show=False),
+        Binding("up", "lookup_move(-1)", "Previous lookup result", priority=True, show=False),
         Binding("escape", "back", "Back"),
     ]
 
@@ -111,6 +114,9 @@ class CaseScreen(Screen[None]):
         """When the student started this attempt (seconds on the monotonic clock)."""
         self.submitting = False
         """True while an answer is being graded."""
+        self.picked: FieldInput | None = None
+        """The field whose lookup highlight the student moved with up/down (enter then
+        inserts the highlighted row even when the field already looks like a code)."""
 
     # -- layout -----------------------------------------------------------------------
 
@@ -199,10 +205,26 @@ class CaseScreen(Screen[None]):
     @on(AnswerForm.FieldEdited)
     def _field_edited(self, event: AnswerForm.FieldEdited) -> None:
         field = event.field
+        self.picked = None
         if field.kind in ("units", "pointers"):
             return
+        self._drop_seventh_notice(field)
         self.target = field
         self.lookup.set_query(self._lookup_text(field), SYSTEMS_FOR[field.kind])
+
+    async def action_lookup_move(self, delta: int) -> None:
+        """Up/down in a code field: move the lookup highlight (elsewhere: the usual keys)."""
+        field = self.focused
+        if (
+            not isinstance(field, FieldInput)
+            or field.kind not in ("diagnosis", "line", "modifiers")
+            or self.form not in field.ancestors
+            or not self.lookup.hits
+        ):
+            raise SkipAction()
+        await after_queued_keys(field)
+        self.lookup.action_move(delta)
+        self.picked = field
 
     async def action_step_focus(self, delta: int) -> None:
         """Tab / shift+tab: the next or previous field, after the keys typed before."""
@@ -231,6 +253,13 @@ class CaseScreen(Screen[None]):
         """Enter in a code field: words become the top lookup match; a code moves on."""
         if field.kind in ("diagnosis", "line", "modifiers"):
             text = self._lookup_text(field)
+            if self.picked is field and text:
+                hit = self.lookup.best_hit_for(text, SYSTEMS_FOR[field.kind])
+                self.picked = None
+                if hit is not None:
+                    self.target = field
+                    self._insert_hit(hit)
+                    return
             if text and not _looks_finished(field.kind, text):
                 hit = self.lookup.best_hit_for(text, SYSTEMS_FOR[field.kind])
                 if hit is not None:
@@ -303,6 +332,24 @@ class CaseScreen(Screen[None]):
         if hit.seventh:
             advice = seventh_advice(hit)
             self.notify(f"{hit.code} is not billable yet: {advice}. Type it now.", markup=False)
+
+    def _drop_seventh_notice(self, field: FieldInput) -> None:
+        """Once the code in ``field`` is complete, its "not billable yet" tip goes away."""
+        if field.kind != "diagnosis":
+            return
+        services = self.app.services
+        reference = services.reference() if services.search_ready else None
+        if reference is None:
+            return
+        code = one_line(field.value).strip()
+        if not reference.is_billable(code):
+            return
+        flat = code.upper().replace(".", "")
+        for notification in list(self.app._notifications):
+            message = str(notification.message)
+            shown = message.split(" ", 1)[0].upper().replace(".", "")
+            if "is not billable yet" in message and flat.startswith(shown):
+                self.app._unnotify(notification)
 
     async def _insert_in_new_row(self, hit: SearchHit) -> None:
         kind = DiagnosisRow if hit.system is System.ICD10CM else LineRow

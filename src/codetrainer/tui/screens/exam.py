@@ -52,6 +52,7 @@ from codetrainer.tui.screens.exam_summary import hanging_row
 from codetrainer.tui.text import one_line
 from codetrainer.tui.widgets.case_list import level_text
 from codetrainer.tui.widgets.exam_timer import ExamTimer
+from codetrainer.tui.widgets.state_checkbox import StateCheckbox
 
 if TYPE_CHECKING:
     from codetrainer.core.grading import CaseResult
@@ -220,11 +221,7 @@ class ExamSetupScreen(Screen[None]):
                 )
                 yield Static("same seed, same cases", classes="exam-field-note")
             if self.entry is not None:
-                yield Checkbox(
-                    Text(f"Only {one_line(self.entry.title, 50)}", end=""),
-                    id="exam-only-pack",
-                    compact=True,
-                )
+                yield StateCheckbox(f"Only {one_line(self.entry.title, 50)}", id="exam-only-pack")
             yield Button("Start exam (ctrl+s)", id="exam-start", variant="primary", compact=True)
             yield Static(id="exam-history-title", classes="stats-title")
             yield OptionList(id="exam-history", markup=False)

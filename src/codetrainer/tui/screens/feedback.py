@@ -173,7 +173,7 @@ class FeedbackScreen(Screen[FeedbackChoice]):
         note.border_title = "Note · evidence underlined"
         self.query_one("#fb-items").border_title = Content(one_line(self.case.title, 60))
         items = self.query_one(ResultList)
-        items.show(self.result.items)
+        items.show(self.result.items, self.answer)
         describe: dict[str, str] = {}
         key = self.case.answer
         for code in [d.code for d in key.diagnoses] + [ln.code for ln in key.lines]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from typing import TYPE_CHECKING, ClassVar
 
@@ -77,6 +78,14 @@ class HomeScreen(Screen[None]):
             out[i] = (len(solved & ids), len(ids))
         return out
 
+    def highlight_pack(self, index: int) -> None:
+        """Put the menu's highlight on pack ``index`` (the palette opened it)."""
+        from textual.widgets.option_list import OptionDoesNotExist
+
+        menu = self.query_one(HomeMenu)
+        with contextlib.suppress(OptionDoesNotExist):
+            menu.highlighted = menu.get_option_index(f"pack:{index}")
+
     def refresh_all(self) -> None:
         """Redraw the menu, the notice line and the pack on show (after a case, a reload)."""
         packs = self.app.packs
@@ -148,10 +157,14 @@ class HomeScreen(Screen[None]):
         pack = entry.pack
         head = Text(end="")
         warnings = [d for d in entry.diagnostics if not d.is_error]
-        head.append(
-            f"{len(pack.cases)} cases · ICD-10-CM {one_line(pack.pack.code_year)} · {entry.source}",
-            style="dim",
-        )
+        in_force = self.app.services.code_year_in_force()
+        declared = one_line(pack.pack.code_year)
+        head.append(f"{len(pack.cases)} cases · ", style="dim")
+        if declared.upper().replace(" ", "") == in_force:
+            head.append(f"ICD-10-CM {in_force} in force", style="dim")
+        else:
+            head.append(f"written for {declared}, ICD-10-CM {in_force} in force", style="bold")
+        head.append(f" · {entry.source}", style="dim")
         if warnings:
             head.append(f" · {len(warnings)} warning(s)", style="dim")
         description = one_line(pack.pack.description, 240)

@@ -117,9 +117,16 @@ class ReviewCaseScreen(CaseScreen):
                 self.app.switch_screen(ReviewCaseScreen(entry, case, draft, session=session))
                 return
             n = len(session.done)
+            from codetrainer.tui.progress_actions import next_due_text
+
+            when = next_due_text(self.app)
             self.app.notify(
                 f"Review done: {n} case{'s' if n != 1 else ''} reviewed. "
-                "Missed cases come back when they are due.",
+                + (
+                    f"The next case is due {when}."
+                    if when
+                    else "Missed cases come back when they are due."
+                ),
                 title="Review",
             )
         self.dismiss()

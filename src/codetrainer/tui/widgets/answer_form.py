@@ -71,6 +71,7 @@ class AnswerForm(VerticalScroll):
         with Vertical(id="dx-rows"):
             for code in answer.diagnoses or ("",):
                 yield DiagnosisRow(code)
+        yield Static(id="dx-message", classes="form-message")
         yield Static(Text("Service lines", end=""), classes="section-title")
         with Horizontal(classes="line-header"):
             yield Static(Text("#", end=""), classes="row-label")
@@ -80,6 +81,7 @@ class AnswerForm(VerticalScroll):
         with Vertical(id="line-rows"):
             for line in answer.lines or (GivenLine(code=""),):
                 yield LineRow(line)
+        yield Static(id="line-message", classes="form-message")
         yield Static(
             Text("Provider query (only if the note leaves a question open)", end=""),
             classes="section-title",
@@ -179,7 +181,8 @@ class AnswerForm(VerticalScroll):
         else:
             await container.mount(row)
         self._renumber()
-        row.code_input.focus()
+        # focus now, not on the next idle: keys typed right after ctrl+n land here
+        self.screen.set_focus(row.code_input)
         row.scroll_visible()
         return row
 
@@ -245,8 +248,38 @@ class AnswerForm(VerticalScroll):
         field.cursor_position = len(field.value)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # the focused field is always on screen (tab into a row below the fold)
+        event.widget.scroll_visible(animate=False)
         if isinstance(event.widget, FieldInput):
             self.post_message(self.FieldFocused(self, event.widget))
+
+    # -- inline messages --------------------------------------------------------------
+
+    def _message_for(self, field: FieldInput) -> Static:
+        row = self.row_of(field)
+        return self.query_one(
+            "#dx-message" if isinstance(row, DiagnosisRow) else "#line-message", Static
+        )
+
+    def say(self, field: FieldInput, message: str) -> None:
+        """Show ``message`` under the section of ``field`` (``""`` hides it)."""
+        box = self._message_for(field)
+        box.update(Text(message, end=""))
+        box.set_class(bool(message), "-shown")
+
+    @property
+    def messages(self) -> list[str]:
+        """The inline messages on show (for tests and screen readers)."""
+        return [
+            str(m.content)
+            for m in self.query(".form-message").results(Static)
+            if m.has_class("-shown")
+        ]
+
+    @on(FieldInput.Refused)
+    def _refused(self, event: FieldInput.Refused) -> None:
+        event.stop()
+        self.say(event.field, event.reason)
 
     @on(Input.Changed, ".field")
     def _field_changed(self, event: Input.Changed) -> None:
@@ -257,6 +290,8 @@ class AnswerForm(VerticalScroll):
         if clean != event.value:
             field.value = clean  # controls or line breaks pasted in: drop them
             return
+        if self._message_for(field).has_class("-shown"):
+            self.say(field, "")  # the next good edit takes the message away
         self.post_message(self.FieldEdited(self, field, clean))
 
     @on(Input.Submitted, ".field")

@@ -14,7 +14,7 @@ from codetrainer.core.answer import GivenLine
 from codetrainer.tui.text import one_line
 from codetrainer.tui.widgets.field_input import FieldInput
 
-__all__ = ["LineRow", "split_list"]
+__all__ = ["LineRow", "split_list", "split_pointers"]
 
 _SEP = re.compile(r"[\s,;/]+")
 
@@ -22,6 +22,19 @@ _SEP = re.compile(r"[\s,;/]+")
 def split_list(text: str) -> tuple[str, ...]:
     """``"25, LT"`` / ``"A B"`` -> ``("25", "LT")`` / ``("A", "B")`` (blank pieces dropped)."""
     return tuple(p for p in _SEP.split(one_line(text)) if p)
+
+
+def split_pointers(text: str) -> tuple[str, ...]:
+    """Diagnosis pointers: ``"A B"``, ``"A,C"``, ``"1 2"`` and letter runs ``"AB"`` ->
+    ``("A", "B")`` (a run of letters is one pointer per letter; numbers stay whole, 12
+    is the twelfth diagnosis)."""
+    out: list[str] = []
+    for part in split_list(text):
+        if part.isalpha() and len(part) > 1:
+            out.extend(part)
+        else:
+            out.append(part)
+    return tuple(out)
 
 
 class LineRow(Horizontal):
@@ -56,14 +69,17 @@ class LineRow(Horizontal):
             "" if line.units == "1" else line.units,
             placeholder="1",
             max_length=5,
-            tooltip="Units (blank means 1).",
+            tooltip="Units: digits only (blank means 1).",
         )
         yield FieldInput(
             "pointers",
             " ".join(line.pointers),
             placeholder="ptrs",
             max_length=24,
-            tooltip="Diagnosis pointers, most important first: letters A-L or numbers 1-12.",
+            tooltip=(
+                "Diagnosis pointers, most important first: letters A-L or numbers 1-12, "
+                "separated by spaces or commas; 'AB' means A then B."
+            ),
         )
 
     def _label(self) -> Text:
@@ -88,7 +104,7 @@ class LineRow(Horizontal):
             code=one_line(self._field("line").value).strip(),
             modifiers=split_list(self._field("modifiers").value),
             units=units,
-            pointers=split_list(self._field("pointers").value),
+            pointers=split_pointers(self._field("pointers").value),
         )
 
     @property

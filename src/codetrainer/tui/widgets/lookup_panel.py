@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from codetrainer.core.codes import System
+from codetrainer.core.encoder.text import truncate_middle
 from codetrainer.tui.keyorder import after_queued_keys
 from codetrainer.tui.text import one_line
 
@@ -42,8 +43,12 @@ _SYSTEM_TAGS = {
 }
 
 
-def hit_text(hit: SearchHit) -> Text:
-    """One result line: code, system, description (header codes say so in words)."""
+def hit_text(hit: SearchHit, width: int | None = None) -> Text:
+    """One result line: code, system, description (header codes say so in words).
+
+    With ``width`` a long description is cut from the middle, so the end that tells
+    siblings apart (right/left, initial/subsequent, the level) stays visible.
+    """
     text = Text(end="", no_wrap=True, overflow="ellipsis")
     text.append(f"{hit.code:<8} ", style="bold")
     text.append(f"{_SYSTEM_TAGS.get(hit.system, str(hit.system)):<5} ", style="dim")
@@ -51,7 +56,10 @@ def hit_text(hit: SearchHit) -> Text:
         text.append("+7th: ", style="italic")
     elif not hit.billable:
         text.append("header: ", style="italic")
-    text.append(one_line(hit.description))
+    description = one_line(hit.description)
+    if width is not None:
+        description = truncate_middle(description, width - len(text.plain))
+    text.append(description)
     return text
 
 
@@ -236,7 +244,7 @@ class LookupPanel(Vertical):
         self._shown_query = query
         results = self.results
         results.clear_options()
-        results.add_options([Option(hit_text(h)) for h in self.hits])
+        results.add_options(self._options())
         count = len(self.hits)
         more = "+" if count >= self.limit else ""
         self.border_title = Content(
@@ -249,6 +257,26 @@ class LookupPanel(Vertical):
             self._show_detail()
         elif query:
             self._set_status("No match. Try fewer words or another spelling.")
+
+    def _row_width(self) -> int | None:
+        """Cells a result line may use (None before the list is laid out)."""
+        width = self.results.scrollable_content_region.width
+        return width - 1 if width > 10 else None
+
+    def _options(self) -> list[Option]:
+        width = self._row_width()
+        return [Option(hit_text(h, width)) for h in self.hits]
+
+    def on_resize(self) -> None:
+        """Cut the descriptions again for the new width (keeping the highlight)."""
+        if not self.hits:
+            return
+        results = self.results
+        keep = results.highlighted
+        results.clear_options()
+        results.add_options(self._options())
+        if keep is not None and keep < len(self.hits):
+            results.highlighted = keep
 
     def _status_text(self, message: str) -> Text:
         return Text(message, style="dim", end="")
