@@ -19,7 +19,16 @@ from codetrainer import __version__
 __all__ = ["build_parser", "main"]
 
 # Module names under codetrainer.commands, in the order --help lists them.
-COMMAND_MODULES = ("run", "validate", "schema", "lookup", "grade", "codesets", "progress")
+COMMAND_MODULES = (
+    "run",
+    "validate",
+    "schema",
+    "lookup",
+    "grade",
+    "codesets",
+    "progress",
+    "billing",
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -65,6 +65,9 @@ def register(subparsers: Any) -> None:
     cp.add_argument("--dest", metavar="DIR", help="write here instead of the user folder")
     cp.set_defaults(handler=_import_cpt)
 
+    from codetrainer.commands.billing import register_codeset_imports
+
+    register_codeset_imports(sub)  # import-ncci, import-mue (the billing desk's edits)
     p.set_defaults(handler=_no_action, _parser=p)
 
 

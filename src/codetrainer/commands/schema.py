@@ -12,7 +12,7 @@ from typing import Any
 
 __all__ = ["json_schema", "register"]
 
-KINDS = ("pack", "codeset", "answers")
+KINDS = ("pack", "codeset", "answers", "billing", "billing-answers")
 
 
 def register(subparsers: Any) -> None:
@@ -61,9 +61,16 @@ def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one file kind."""
     from pydantic import BaseModel
 
+    from codetrainer.core.billing.models import BillingAnswersFile, BillingPack
     from codetrainer.core.models import AnswersFile, CodeSet, Pack
 
-    models: dict[str, type[BaseModel]] = {"pack": Pack, "codeset": CodeSet, "answers": AnswersFile}
+    models: dict[str, type[BaseModel]] = {
+        "pack": Pack,
+        "codeset": CodeSet,
+        "answers": AnswersFile,
+        "billing": BillingPack,
+        "billing-answers": BillingAnswersFile,
+    }
     model = models[kind]
     schema: dict[str, Any] = _loosen(model.model_json_schema(mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -23,7 +23,7 @@ from codetrainer.core.billing.results import BillingItem, ExerciseResult, item, 
 from codetrainer.core.grading import grade_case
 from codetrainer.core.models import AnswerKey, Case, DiagnosisKey, LineKey
 
-__all__ = ["BOXES", "claim_as_given", "grade_claim", "parse_date"]
+__all__ = ["BOXES", "claim_as_given", "claim_from_given", "grade_claim", "parse_date"]
 
 BOXES: dict[str, str] = {
     "patient_name": "box 2 patient name",
@@ -473,3 +473,60 @@ def _total_item(key: ClaimForm, given: GivenClaim) -> BillingItem:
             f"total is {w}.",
         )
     return item(label, w, given.total, "wrong", ["charge"], 0, 1, f"The total is {w}.")
+
+
+def claim_from_given(key: ClaimForm, given: GivenClaim) -> tuple[ClaimForm | None, list[str]]:
+    """The learner's own claim as a :class:`ClaimForm` (for the 837P export).
+
+    Boxes the answer form does not ask for (addresses, payer and practice names) come from
+    the exercise; every box the learner filled is theirs, exactly as typed. Returns the
+    claim, or None and the reasons it cannot be written (an empty or malformed box).
+    """
+    from pydantic import ValidationError
+
+    data = key.model_dump(mode="json")
+    pat, ins = data["patient"], data["insured"]
+    pat["last"], pat["first"] = given.patient_last, given.patient_first
+    birth = parse_date(given.patient_birth_date)
+    pat["birth_date"] = birth.isoformat() if birth else given.patient_birth_date
+    pat["sex"] = given.patient_sex
+    pat["account"] = given.account
+    ins["id"], ins["relationship"] = given.insured_id, given.relationship
+    if given.relationship.strip().lower() != "self":
+        ins["last"], ins["first"] = given.insured_last, given.insured_first
+    ins["group"] = given.group
+    data["payer"]["id"] = given.payer_id
+    data["pos"] = given.pos
+    data["billing"]["npi"] = given.billing_npi
+    data["billing"]["tax_id"] = given.tax_id
+    if given.rendering_npi.strip() and given.rendering_npi.strip() != given.billing_npi.strip():
+        rendering = data.get("rendering") or {"last": "PROVIDER", "first": "RENDERING"}
+        rendering["npi"] = given.rendering_npi
+        data["rendering"] = rendering
+    else:
+        data["rendering"] = None
+    data["diagnoses"] = [d for d in given.diagnoses if d.strip()]
+    lines = []
+    for g in given.lines:
+        if not g.code.strip():
+            continue
+        day = parse_date(g.date)
+        lines.append(
+            {
+                "date": day.isoformat() if day else g.date,
+                "code": g.code,
+                "modifiers": [m for m in g.modifiers if m.strip()],
+                "units": g.units or "1",
+                "pointers": [p for p in g.pointers if p.strip()],
+                "charge": g.charge,
+            }
+        )
+    data["lines"] = lines
+    try:
+        return ClaimForm.model_validate(data), []
+    except ValidationError as exc:
+        reasons = []
+        for err in exc.errors(include_url=False):
+            where = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+            reasons.append(f"{where}: {str(err['msg']).removeprefix('Value error, ')}")
+        return None, reasons
