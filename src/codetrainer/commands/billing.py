@@ -74,7 +74,8 @@ def _packs(extra: list[str] | None) -> tuple[list[Any], list[Any]]:
     from codetrainer.core.billing.loading import find_billing_packs, load_billing_pack
 
     paths = find_billing_packs() + [Path(p) for p in (extra or [])]
-    packs, problems = [], []
+    packs: list[Any] = []
+    problems: list[Any] = []
     for path in paths:
         loaded = load_billing_pack(path)
         if loaded.value is not None:

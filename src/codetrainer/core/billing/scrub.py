@@ -179,12 +179,13 @@ def scrub_claim(
             out.append(
                 Finding("duplicate_line", n, f"line {n} repeats line {seen[dup_key]} exactly")
             )
+            continue  # a duplicate's units are not counted twice against the MUE
         seen.setdefault(dup_key, n)
         units[(line.code, line.date)] = units.get((line.code, line.date), 0) + line.units
     reported: set[str] = set()
     for n, line in enumerate(claim.lines, start=1):
         limit = ref.mue.get(line.code)
-        total = units[(line.code, line.date)]
+        total = units.get((line.code, line.date), 0)
         if limit is not None and total > limit and line.code not in reported:
             reported.add(line.code)
             out.append(
