@@ -38,7 +38,7 @@ from codetrainer.core.billing.refdata import (
     check_reference_doc,
     load_billing_reference,
 )
-from codetrainer.core.billing.scrub import AUTO_KINDS, scrub_claim
+from codetrainer.core.billing.scrub import AUTO_KINDS, fix_matches, scrub_claim
 from codetrainer.core.codes import System
 from codetrainer.core.diagnostics import CodetrainerError, Diagnostic, count_errors
 from codetrainer.core.packs import model_diagnostics
@@ -462,6 +462,15 @@ def _check_exercise(
                         (*base, "key", p, "line"),
                         f"line {prob.line} is past the claim's {n_lines} lines",
                         rule="billing-problem-line",
+                    )
+                )
+            if not fix_matches(prob.fix, prob.fix_keywords):
+                out.append(
+                    doc.diagnostic(
+                        (*base, "key", p, "fix_keywords"),
+                        "the key's own fix mentions none of its fix_keywords, so the key would "
+                        "not earn the fix points; add a keyword the fix uses",
+                        rule="billing-fix-keywords",
                     )
                 )
             if (prob.kind, prob.line) in keyed:

@@ -193,8 +193,6 @@ _SLIP_TEXT = {
     "deductible_ignored": "You left out the deductible that is still to be met.",
     "coinsurance_on_billed": "You figured the patient's share on the billed charge; it is "
     "figured on the allowed amount.",
-    "adjusted_to_paid": "You wrote off everything the payer did not pay; the adjustment is "
-    "only billed minus allowed.",
     "secondary_ignored": "The secondary payer's share was not taken off the patient's balance.",
 }
 
@@ -224,13 +222,10 @@ def _slips(
                 out.setdefault(field, []).append(name)
     billed_minus_allowed = facts.billed - min(facts.allowed, facts.billed)
     adj = given.get("adjustment")
-    if adj is not None and base.patient + base.secondary_payment > 0:
-        if adj == billed_minus_allowed + base.patient:
-            out.setdefault("adjustment", []).append("wrote_off_patient_share")
-            if given.get("patient") == ZERO:
-                out.setdefault("patient", []).append("wrote_off_patient_share")
-        elif adj == facts.billed - base.payment and adj != billed_minus_allowed:
-            out.setdefault("adjustment", []).append("adjusted_to_paid")
+    if adj is not None and base.patient > 0 and adj == billed_minus_allowed + base.patient:
+        out.setdefault("adjustment", []).append("wrote_off_patient_share")
+        if given.get("patient") == ZERO:
+            out.setdefault("patient", []).append("wrote_off_patient_share")
     return out
 
 

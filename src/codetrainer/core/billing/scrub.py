@@ -24,6 +24,7 @@ __all__ = [
     "AUTO_KINDS",
     "Finding",
     "age_on",
+    "fix_matches",
     "grade_scrub",
     "normalize_kind",
     "scrub_claim",
@@ -247,7 +248,8 @@ def _line_of(text: str) -> int | None:
     return int(digits) if digits and len(digits) <= 2 else None
 
 
-def _fix_ok(fix: str, keywords: list[str]) -> bool:
+def fix_matches(fix: str, keywords: list[str]) -> bool:
+    """True when a typed fix names the remedy: one keyword in it (small typos forgiven)."""
     said = " ".join(fix.casefold().split())
     if not said:
         return False
@@ -308,7 +310,7 @@ def grade_scrub(exercise: ScrubExercise, given: list[tuple[str, str, str]]) -> E
         if not located:
             kinds.append("wrong_location")
             parts.append(f"Right problem, wrong place: it is on the {where}.")
-        fix_right = _fix_ok(g[2], prob.fix_keywords)
+        fix_right = fix_matches(g[2], prob.fix_keywords)
         if fix_right:
             points += FIX_POINTS
         else:
