@@ -53,7 +53,10 @@ def test_every_key_scores_100(
     assert chosen
     for ex in chosen:
         result = grade_exercise(ex, key_answer(ex), ref=bref, reference=ref, catalog=catalog)
-        assert result.score == 100.0, (ex.id, [i.to_dict() for i in result.items if i.verdict != "correct"])
+        assert result.score == 100.0, (
+            ex.id,
+            [i.to_dict() for i in result.items if i.verdict != "correct"],
+        )
         assert result.solved
 
 
@@ -76,7 +79,10 @@ def test_scrubber_agrees_with_every_scrub_key(
     for ex in exercises.values():
         if ex.kind != "scrub":
             continue
-        found = {(f.kind, f.line) for f in scrub_claim(ex.claim, ex.facts, ref=bref, reference=ref, catalog=catalog)}
+        found = {
+            (f.kind, f.line)
+            for f in scrub_claim(ex.claim, ex.facts, ref=bref, reference=ref, catalog=catalog)
+        }
         keyed = {(p.kind, p.line) for p in ex.key}
         assert found == {k for k in keyed if k[0] in AUTO_KINDS}, ex.id
         planted |= {p.kind for p in ex.key}
@@ -156,8 +162,18 @@ exercises:
       patient: A, B
       paid_date: "2026-04-01"
       lines:
-        - {date: "2026-03-01", code: "93000", billed: "60.00", allowed: "20.00", paid: "20.00", adjustments: [{group: CO, reason: "45", amount: "40.00"}]}
-        - {date: "2026-03-01", code: "93010", billed: "25.00", allowed: "0.00", paid: "0.00", adjustments: [{group: CO, reason: "236", amount: "20.00"}]}
+        - date: "2026-03-01"
+          code: "93000"
+          billed: "60.00"
+          allowed: "20.00"
+          paid: "20.00"
+          adjustments: [{group: CO, reason: "45", amount: "40.00"}]
+        - date: "2026-03-01"
+          code: "93010"
+          billed: "25.00"
+          allowed: "0.00"
+          paid: "0.00"
+          adjustments: [{group: CO, reason: "236", amount: "20.00"}]
     key: {cause: bundled, action: appeal, why: x}
 """
 
