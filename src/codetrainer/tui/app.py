@@ -11,6 +11,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
+import codetrainer.tui.billing_actions
 import codetrainer.tui.progress_actions  # noqa: F401  (registers Review, Exam, Stats on home)
 from codetrainer import paths
 from codetrainer.core.models import Case
