@@ -43,12 +43,12 @@ def claim_text(claim: ClaimForm) -> Text:
     text.append("21 diagnoses\n", style="bold")
     for n, code in enumerate(claim.diagnoses):
         text.append(f"  {'ABCDEFGHIJKL'[n]} {code}\n")
-    text.append("24 lines\n", style="bold")
+    text.append("24 lines (date code units pointers charge)\n", style="bold")
     for n, line in enumerate(claim.lines, start=1):
         mods = "-" + "-".join(line.modifiers) if line.modifiers else ""
         ptrs = "".join("ABCDEFGHIJKL"[i - 1] if 0 < i <= 12 else "?" for i in line.pointers)
         text.append(
-            f"  {n} {line.date:%m/%d/%y} {line.code}{mods} x{line.units} ptr {ptrs or '-'}"
+            f" {n} {line.date:%m/%d} {line.code}{mods} x{line.units} {ptrs or '-'}"
             f" {line.charge:.2f}\n"
         )
     text.append(f"28 total       {claim.total:.2f}", style="bold")
