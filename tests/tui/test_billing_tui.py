@@ -217,3 +217,38 @@ async def test_narrow_window_switches_panes() -> None:
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert "1a Insured" in screen_text(app)
+
+
+async def test_own_claim_as_837_segments() -> None:
+    from codetrainer.core.billing.claim import claim_as_given
+    from codetrainer.tui.screens.billing_x12 import X12ViewScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_exercise(pilot, "claim-uti-spouse")
+        screen = app.screen
+        assert isinstance(screen, ClaimFormScreen)
+        await pilot.press("ctrl+t")  # empty form: not a claim yet, says why
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimFormScreen)
+        screen.form.fill(claim_as_given(screen.exercise.key))
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, X12ViewScreen)
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert ["box 6 relationship", "PAT*01", "2000C patient"] in rows
+        await pilot.pause()
+        assert "interchange header" in screen_text(app)
+        pat = next(i for i, r in enumerate(rows) if r[1] == "PAT*01")
+        await pilot.press(*(["down"] * pat))  # the PAT row: its detail shows below the table
+        await settle(pilot)
+        assert "PAT*01~" in screen_text(app)
+        await pilot.press("w")
+        await settle(pilot)
+        from codetrainer import paths
+
+        written = paths.data_dir() / "exports" / "claim-uti-spouse.837"
+        assert written.read_text().startswith("ISA*00*")

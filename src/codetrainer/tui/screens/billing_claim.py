@@ -38,6 +38,7 @@ class ClaimFormScreen(BillingExerciseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "lookup", "Look up"),
         Binding("ctrl+o", "toggle_docs", "Documents/form"),
+        Binding("ctrl+t", "view_837", "837P"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -95,3 +96,15 @@ class ClaimFormScreen(BillingExerciseScreen):
         self.app.push_screen(
             LookupScreen(self.app.services, box.value.strip(), box.systems), callback=_chosen
         )
+
+    def action_view_837(self) -> None:
+        """Show the claim as typed so far as an 837P, segment by segment."""
+        from codetrainer.core.billing.claim import claim_from_given
+        from codetrainer.tui.screens.billing_x12 import X12ViewScreen
+
+        claim, reasons = claim_from_given(self.exercise.key, self.form.given())
+        if claim is None:
+            shown = "; ".join(reasons[:3]) + (" ..." if len(reasons) > 3 else "")
+            self.notify(f"Not a complete claim yet: {shown}", severity="warning", markup=False)
+            return
+        self.app.push_screen(X12ViewScreen(self.exercise.id, claim))
