@@ -6,14 +6,17 @@ that the attempt was committed to the progress store before the feedback appeare
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Select
 from tui_fixtures import make_app, screen_text, settle
 
 from codetrainer.core.store import Store
 from codetrainer.tui.app import CodetrainerApp
+from codetrainer.tui.progress_clock import CLOCK
 from codetrainer.tui.screens.billing_claim import ClaimFormScreen
 from codetrainer.tui.screens.billing_desk import BillingDeskScreen
 from codetrainer.tui.screens.billing_feedback import BillingFeedbackScreen
@@ -153,7 +156,7 @@ async def test_scrub_by_keyboard() -> None:
         assert attempts(app, "billing-scrubs")["scrub-ecg-pair-and-duplicate"].solved
 
 
-async def test_denial_by_keyboard() -> None:
+async def test_denial_by_keyboard(monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_exercise(pilot, "denial-ncci-mi0")
@@ -168,6 +171,12 @@ async def test_denial_by_keyboard() -> None:
         assert "appeal_ncci_mi0" in action.kinds
         assert "Never appeal a CO-236" in screen_text(app)
         assert attempts(app, "billing-denials")["denial-ncci-mi0"].best_score == 50.0
+        later = datetime.now(UTC) + timedelta(days=3)
+        monkeypatch.setattr(CLOCK, "now", lambda: later)
+        await pilot.press("escape")  # back on the desk: days later the missed one is due
+        await settle(pilot)
+        assert isinstance(app.screen, BillingDeskScreen)
+        assert "1 due for review" in screen_text(app)
 
 
 async def test_posting_by_keyboard() -> None:

@@ -73,6 +73,7 @@ class BillingDeskScreen(Screen[None]):
         from codetrainer.tui.services import summary_solved
 
         lib = billing_library(self.app)
+        due = self._due(lib)
         listing = self.query_one(OptionList)
         keep = listing.highlighted
         listing.clear_options()
@@ -97,10 +98,14 @@ class BillingDeskScreen(Screen[None]):
                 label.append(one_line(ex.title))
                 if best is not None:
                     label.append(f"  best {best:g}", style="dim")
+                if (pack.billing.id, ex.id) in due:
+                    label.append("  ↻ due", style="bold yellow")
                 options.append(Option(label, id=f"{pack.billing.id}/{ex.id}"))
         listing.add_options(options)
         info = Text(end="")
         info.append(f"{solved}/{total} solved", style="bold")
+        if due:
+            info.append(f" · {len(due)} due for review", style="bold yellow")
         info.append(" · enter opens · ctrl+s submits inside an exercise · esc back", style="dim")
         if lib.problems:
             info.append(f"\n{len(lib.problems)} problem(s) in billing packs: ", style="red")
@@ -112,6 +117,21 @@ class BillingDeskScreen(Screen[None]):
                 0,
             )
             listing.highlighted = keep if keep is not None else first
+
+    def _due(self, lib: Any) -> set[tuple[str, str]]:
+        """Billing exercises the spaced review says are due (missed ones come back)."""
+        from codetrainer.tui.progress_actions import reviewer_for, sync_review
+        from codetrainer.tui.progress_clock import CLOCK
+
+        keys = {(p.billing.id, ex.id) for p in lib.packs for ex in p.exercises}
+        reviewer = reviewer_for(self.app)
+        if reviewer is None or not keys:
+            return set()
+        sync_review(self.app)
+        try:
+            return set(reviewer.due_cases(CLOCK.now(), available=keys))
+        except Exception:  # the desk works without the review schedule
+            return set()
 
     @on(OptionList.OptionSelected, "#desk-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
