@@ -182,3 +182,18 @@ def test_import_refuses_files_in_another_layout(
     assert "no MUE header row" in capsys.readouterr().err
     assert list(tmp_path.glob("*.yaml")) == []
     assert main(["codesets", "import-mue", str(tmp_path / "missing.csv")]) == 2
+
+
+def test_user_billing_packs_are_listed(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from codetrainer.core.billing.loading import user_billing_dir
+
+    folder = user_billing_dir()
+    folder.mkdir(parents=True)
+    text = (BILLING / "packs" / "postings.yaml").read_text()
+    text = text.replace("id: billing-postings", "id: my-postings").replace("id: post-", "id: mine-")
+    (folder / "mine.yaml").write_text(text)
+    assert main(["billing", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert any(r["pack"] == "my-postings" and r["id"] == "mine-copay-only" for r in rows)

@@ -53,6 +53,7 @@ __all__ = [
     "load_billing_answers",
     "load_billing_file",
     "load_billing_pack",
+    "user_billing_dir",
 ]
 
 BillingFileKind = Literal["billing", "billing-answers", "billing-reference"]
@@ -99,9 +100,11 @@ def bundled_billing_dir() -> Path:
 
 
 def user_billing_dir() -> Path:
-    from codetrainer.paths import user_packs_dir
+    """The student's own billing packs (beside, not inside, the case packs folder, so the
+    case pack library never mistakes a billing pack for a broken case pack)."""
+    from codetrainer.paths import data_dir
 
-    return user_packs_dir() / "billing"
+    return data_dir() / "billing-packs"
 
 
 def _doc(path: Path, max_bytes: int, shown: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
