@@ -261,3 +261,14 @@ async def test_own_claim_as_837_segments() -> None:
 
         written = paths.data_dir() / "exports" / "claim-uti-spouse.837"
         assert written.read_text().startswith("ISA*00*")
+
+
+async def test_help_lists_the_billing_keys() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_exercise(pilot, "scrub-pointer-to-nothing")
+        await pilot.press("f1")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "ctrl+n" in text.lower() or "^n" in text
+        assert "submit" in text.lower()
