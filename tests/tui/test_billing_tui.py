@@ -226,6 +226,22 @@ async def test_narrow_window_switches_panes() -> None:
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert "1a Insured" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        listing = app.screen.query_one(OptionList)
+        for _ in range(listing.option_count):  # every kind can show its documents
+            if (listing.get_option_at_index(listing.highlighted or 0).id or "").endswith(
+                "/post-copay-only"
+            ):
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PostingLedgerScreen)
+        assert "Office visit billed" not in screen_text(app)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "Office visit billed" in screen_text(app)
 
 
 async def test_own_claim_as_837_segments() -> None:

@@ -73,6 +73,7 @@ class BillingExerciseScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("escape", "back", "Back"),
+        Binding("ctrl+o", "toggle_docs", "Documents"),
         Binding("tab", "step_focus(1)", "", priority=True, show=False),
         Binding("shift+tab", "step_focus(-1)", "", priority=True, show=False),
     ]
@@ -93,6 +94,17 @@ class BillingExerciseScreen(Screen[None]):
     def answer(self) -> BillingAnswer:  # pragma: no cover - every subclass overrides it
         """The learner's answer as typed."""
         return BillingAnswer(exercise=self.exercise.id)
+
+    first_field = ""
+    """CSS selector of the box the work pane starts in."""
+
+    def action_toggle_docs(self) -> None:
+        """Small windows show one pane: switch between the documents and the work."""
+        self.toggle_class("-show-docs")
+        if self.has_class("-show-docs"):
+            self.query_one("#bill-docs").focus()
+        elif self.first_field:
+            self.query_one(self.first_field).focus()
 
     async def action_step_focus(self, delta: int) -> None:
         """Tab / shift+tab: the next or previous box, after the keys typed before it."""

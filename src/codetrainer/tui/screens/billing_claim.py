@@ -35,9 +35,10 @@ def documents_text(encounter: str, face_sheet: str, card: str) -> Text:
 class ClaimFormScreen(BillingExerciseScreen):
     """Fill the claim; ctrl+l looks a code up in a code box; ctrl+s submits."""
 
+    first_field = "#box-insured_id"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "lookup", "Look up"),
-        Binding("ctrl+o", "toggle_docs", "Documents/form"),
         Binding("ctrl+t", "view_837", "837P"),
     ]
 
@@ -69,14 +70,6 @@ class ClaimFormScreen(BillingExerciseScreen):
 
     def answer(self) -> BillingAnswer:
         return BillingAnswer(exercise=self.exercise.id, claim=self.form.given())
-
-    def action_toggle_docs(self) -> None:
-        """Small windows: switch between the documents and the form."""
-        self.toggle_class("-show-docs")
-        if self.has_class("-show-docs"):
-            self.query_one("#bill-docs").focus()
-        else:
-            self.query_one("#box-insured_id").focus()
 
     def action_lookup(self) -> None:
         """Open the code lookup for the focused code box; enter puts the code in."""

@@ -34,6 +34,8 @@ def ledger_fields(exercise: object) -> list[tuple[str, str]]:
 class PostingLedgerScreen(BillingExerciseScreen):
     """Type the amounts; the ledger shows what is still unposted; ctrl+s submits."""
 
+    first_field = "#post-payment"
+
     def compose(self) -> ComposeResult:
         ex = self.exercise
         f = ex.facts

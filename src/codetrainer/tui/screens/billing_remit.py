@@ -18,6 +18,8 @@ __all__ = ["RemittanceScreen"]
 class RemittanceScreen(BillingExerciseScreen):
     """Read the remittance, choose the cause and the next action, ctrl+s submits."""
 
+    first_field = "#denial-cause"
+
     def compose(self) -> ComposeResult:
         from codetrainer.tui.billing_actions import billing_library
 

@@ -103,9 +103,10 @@ class ProblemRow(Horizontal):
 class ScrubberScreen(BillingExerciseScreen):
     """Find each planted problem; ctrl+n adds a problem row; ctrl+s submits."""
 
+    first_field = "#kind-0"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "add_row", "New problem"),
-        Binding("ctrl+o", "toggle_docs", "Claim/problems"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -146,14 +147,6 @@ class ScrubberScreen(BillingExerciseScreen):
         row = ProblemRow(len(rows))
         await self.query_one("#problem-rows").mount(row)
         self.query_one(f"#kind-{row.index}").focus()
-
-    def action_toggle_docs(self) -> None:
-        """Small windows: switch between the claim and the problems."""
-        self.toggle_class("-show-docs")
-        if self.has_class("-show-docs"):
-            self.query_one("#bill-docs").focus()
-        else:
-            self.query_one("#kind-0").focus()
 
     def answer(self) -> BillingAnswer:
         problems = [r.given() for r in self.rows()]
