@@ -118,11 +118,19 @@ async def test_claim_slips_show_in_the_feedback() -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_exercise(pilot, "claim-sore-throat")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert app.screen.hints_shown == 1  # type: ignore[attr-defined]
         await type_fields(pilot, ["ZQX48213970", "self", "MIRA", "QUILL"])
         feedback = await submit(pilot)
         kinds = {k for item in feedback.result.items for k in item.kinds}
         assert {"transposition", "name_order", "missing"} <= kinds
         assert feedback.result.score < 20
+        store = app.services.store()
+        assert store is not None
+        last = store.attempts(pack_id="billing-claims")[-1]
+        assert last.hints_used == 1 and last.score == feedback.result.score
+        assert "name_order" in last.kinds and "billing" in last.tags
         await pilot.press("r")  # try again: back to the same form, boxes kept
         await settle(pilot)
         assert isinstance(app.screen, ClaimFormScreen)

@@ -34,6 +34,7 @@ def record_billing_attempt(
     answer: BillingAnswer,
     result: ExerciseResult,
     seconds: float,
+    hints_used: int = 0,
 ) -> str | None:
     """Commit the attempt (progress, review, stats); the reason when it was not saved."""
     try:
@@ -57,7 +58,7 @@ def record_billing_attempt(
             score=result.score,
             kinds=kinds,
             wrong_codes=wrong,
-            hints_used=0,
+            hints_used=hints_used,
             seconds=round(seconds, 1),
             tags=("billing", exercise.kind, *exercise.tags),
         )
@@ -74,6 +75,7 @@ class BillingExerciseScreen(Screen[None]):
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("escape", "back", "Back"),
         Binding("ctrl+o", "toggle_docs", "Documents"),
+        Binding("ctrl+g", "hint", "Hint"),
         Binding("tab", "step_focus(1)", "", priority=True, show=False),
         Binding("shift+tab", "step_focus(-1)", "", priority=True, show=False),
     ]
@@ -90,10 +92,22 @@ class BillingExerciseScreen(Screen[None]):
         """When this attempt started."""
         self.submitting = False
         """True while the answer is being graded."""
+        self.hints_shown = 0
+        """How many of the exercise's hints were revealed (saved with the attempt)."""
 
     def answer(self) -> BillingAnswer:  # pragma: no cover - every subclass overrides it
         """The learner's answer as typed."""
         return BillingAnswer(exercise=self.exercise.id)
+
+    def action_hint(self) -> None:
+        """Reveal the next hint (the number used is saved with the attempt)."""
+        hints = list(self.exercise.hints)
+        if self.hints_shown >= len(hints):
+            self.notify("No more hints for this exercise.", markup=False)
+            return
+        hint = hints[self.hints_shown]
+        self.hints_shown += 1
+        self.notify(hint, title=f"Hint {self.hints_shown}/{len(hints)}", markup=False, timeout=12)
 
     first_field = ""
     """CSS selector of the box the work pane starts in."""
@@ -151,7 +165,7 @@ class BillingExerciseScreen(Screen[None]):
                 self.notify(f"Could not grade this answer: {exc}", severity="error", markup=False)
                 return
             saved_error = record_billing_attempt(
-                self.app, self.pack, self.exercise, answer, result, seconds
+                self.app, self.pack, self.exercise, answer, result, seconds, self.hints_shown
             )
             from codetrainer.tui.screens.billing_feedback import BillingFeedbackScreen
 
