@@ -328,21 +328,12 @@ def grade_claim(
         "child": "The card is in a parent's name: the patient is the insured's child.",
         "other": "The insured is someone else.",
     }[key.insured.relationship]
-    rel = item_rel = _text_item(
+    rel = _text_item(
         "relationship", key.insured.relationship, given.relationship.strip().lower(), 1, rel_why
     )
-    if rel.verdict == "wrong":
-        item_rel = item(
-            rel.field,
-            rel.expected,
-            rel.given,
-            "wrong",
-            ["relationship"],
-            0,
-            rel.max_points,
-            rel_why,
-        )
-    items.append(item_rel)
+    if rel.verdict == "wrong":  # name the slip: the wrong box 6 answer
+        rel = item(rel.field, rel.expected, rel.given, "wrong", ["relationship"], 0, 1, rel_why)
+    items.append(rel)
     if key.insured.relationship != "self":
         items.append(
             _name_item(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from codetrainer.core.billing.denial import ncci_mi0_pairs
 from codetrainer.core.billing.models import (
@@ -26,7 +26,6 @@ from codetrainer.core.billing.models import (
     ClaimExercise,
     ClaimForm,
     DenialExercise,
-    Exercise,
     PostingExercise,
     ScrubExercise,
 )
@@ -58,7 +57,6 @@ __all__ = [
 
 BillingFileKind = Literal["billing", "billing-answers", "billing-reference"]
 
-_EXERCISE: TypeAdapter[Any] = TypeAdapter(Exercise)
 _MODELS: dict[str, type[BaseModel]] = {
     "claim": ClaimExercise,
     "scrub": ScrubExercise,
