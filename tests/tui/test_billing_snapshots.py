@@ -59,3 +59,14 @@ def test_scrubber(snap_compare: Any, app: CodetrainerApp, size: tuple[int, int])
     assert snap_compare(
         app, terminal_size=size, run_before=_open("scrub-ecg-pair-and-duplicate", *keys)
     )
+
+
+def test_remittance(snap_compare: Any, app: CodetrainerApp) -> None:
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_open("denial-ncci-mi0"))
+
+
+def test_ledger(snap_compare: Any, app: CodetrainerApp) -> None:
+    keys = [*"120.00", "tab", *"184.00"]
+    assert snap_compare(
+        app, terminal_size=(100, 30), run_before=_open("post-secondary-partial", *keys)
+    )
