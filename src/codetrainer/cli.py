@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "classroom",
     "serve",
     "drill",
+    "billing",
 )
 
 

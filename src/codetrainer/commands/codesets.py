@@ -95,6 +95,9 @@ def register(subparsers: Any) -> None:
     tb.add_argument("--remove", action="store_true", help="go back to the bundled release")
     tb.set_defaults(handler=_import_icd10cm)
 
+    from codetrainer.commands.billing import register_codeset_imports
+
+    register_codeset_imports(sub)  # import-ncci, import-mue (the billing desk's edits)
     p.set_defaults(handler=_no_action, _parser=p)
 
 

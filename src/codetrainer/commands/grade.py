@@ -107,6 +107,11 @@ def _run(args: argparse.Namespace) -> int:
         print("codetrainer grade: --max-bytes must be a positive number", file=sys.stderr)
         return 2
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
+    from codetrainer.commands.billing import grade_if_billing
+
+    billing = grade_if_billing(args)  # a billing pack: graded by the billing desk
+    if billing is not None:
+        return billing
     pack_path = find_pack(args.pack)
     if pack_path is None:
         print(

@@ -1,4 +1,4 @@
-"""``codetrainer schema pack|codeset|answers|course|deck``: JSON Schema for editors.
+"""``codetrainer schema pack|codeset|answers|course|deck|billing|billing-answers``: JSON Schema.
 
 Point yaml-language-server at the output (``# yaml-language-server: $schema=pack.schema.json``
 at the top of a pack) and the editor completes keys and flags mistakes as you type.
@@ -12,13 +12,13 @@ from typing import Any
 
 __all__ = ["json_schema", "register"]
 
-KINDS = ("pack", "codeset", "answers", "course", "deck")
+KINDS = ("pack", "codeset", "answers", "course", "deck", "billing", "billing-answers")
 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "schema",
-        help="print the JSON Schema of packs, code sets, answers files, courses or drill decks",
+        help="print the JSON Schema of packs, code sets, answers, courses, decks or billing files",
         description="Print a JSON Schema for editors (yaml-language-server) to check files.",
     )
     p.add_argument("kind", choices=KINDS, help="which file format")
@@ -61,6 +61,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one file kind."""
     from pydantic import BaseModel
 
+    from codetrainer.core.billing.models import BillingAnswersFile, BillingPack
     from codetrainer.core.curriculum.course import Course
     from codetrainer.core.drills.model import DeckFile
     from codetrainer.core.models import AnswersFile, CodeSet, Pack
@@ -71,6 +72,8 @@ def json_schema(kind: str) -> dict[str, Any]:
         "answers": AnswersFile,
         "course": Course,
         "deck": DeckFile,
+        "billing": BillingPack,
+        "billing-answers": BillingAnswersFile,
     }
     model = models[kind]
     schema: dict[str, Any] = _loosen(model.model_json_schema(mode="validation"))

@@ -66,7 +66,25 @@ def validate_paths(
     pack_ids: dict[str, str] = {}
     courses: list[Path] = []
     loaded_packs: list[Any] = []
+    from codetrainer.commands.billing import validate_billing_file
+
     for path in find_yaml_files(paths):
+        billing = validate_billing_file(
+            path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, use_reference=use_reference
+        )
+        if billing is not None:  # billing packs, billing answers, billing reference files
+            b_kind, b_found = billing
+            diagnostics.extend(b_found)
+            n_err = count_errors(b_found)
+            files.append(
+                {
+                    "path": str(path),
+                    "kind": b_kind,
+                    "errors": n_err,
+                    "warnings": len(b_found) - n_err,
+                }
+            )
+            continue
         if looks_like_course(path):  # checked once every pack of the run is loaded
             courses.append(path)
             continue

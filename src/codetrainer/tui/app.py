@@ -12,6 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import Worker, WorkerState
 
+import codetrainer.tui.billing_actions
+
 # drill_actions registers Drills on home (progress_actions: Review, Exam, Stats)
 import codetrainer.tui.drill_actions
 import codetrainer.tui.progress_actions  # noqa: F401  (registers Review, Exam, Stats on home)

@@ -302,7 +302,8 @@ class Drills:
 
         def work(conn: sqlite3.Connection) -> list[Any]:
             return conn.execute(
-                "SELECT deck, card_kind, COUNT(*), SUM(CASE WHEN verdict = 'correct' THEN 1 ELSE 0 END) FROM drill_answers "
+                "SELECT deck, card_kind, COUNT(*), "
+                "SUM(CASE WHEN verdict = 'correct' THEN 1 ELSE 0 END) FROM drill_answers "
                 "GROUP BY deck, card_kind ORDER BY deck, card_kind"
             ).fetchall()
 
