@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,12 @@ def register(subparsers: Any) -> None:
         help="grade by code shape only, without the ICD-10-CM reference and code sets",
     )
     p.add_argument(
+        "--student",
+        metavar="NAME",
+        default=None,
+        help="the student's name for the report (default: the answers file's 'student:')",
+    )
+    p.add_argument(
         "--max-bytes",
         type=int,
         default=None,
@@ -61,7 +68,7 @@ def register(subparsers: Any) -> None:
 def find_pack(name: str) -> Path | None:
     """A pack file for ``name``: the path itself, or the bundled/user pack with that id."""
     path = Path(name)
-    if path.exists():
+    if os.path.lexists(path):  # a broken or looping link is reported when it is read
         return path
     if "/" in name or "\\" in name or name.lower().endswith((".yaml", ".yml")):
         return None
@@ -85,6 +92,7 @@ def find_pack(name: str) -> Path | None:
 def _run(args: argparse.Namespace) -> int:
     from codetrainer.core.diagnostics import count_errors, sort_diagnostics
     from codetrainer.core.packs import load_answers, load_pack
+    from codetrainer.core.untrusted import escape_unsafe
     from codetrainer.core.yamlio import DEFAULT_MAX_BYTES
 
     if args.max_bytes is not None and args.max_bytes < 1:
@@ -95,15 +103,18 @@ def _run(args: argparse.Namespace) -> int:
     if pack_path is None:
         print(
             f"codetrainer grade: no such pack file, and no bundled or user pack has the id "
-            f"'{args.pack}'",
+            f"'{escape_unsafe(args.pack)}'",
             file=sys.stderr,
         )
         return 2
     answers_path = Path(args.answers)
-    if not answers_path.exists():
-        print(f"codetrainer grade: no such answers file: {args.answers}", file=sys.stderr)
+    if not os.path.lexists(answers_path):
+        print(
+            f"codetrainer grade: no such answers file: {escape_unsafe(args.answers)}",
+            file=sys.stderr,
+        )
         return 2
-    shown_pack = args.pack if Path(args.pack).exists() else str(pack_path)
+    shown_pack = args.pack if os.path.lexists(args.pack) else str(pack_path)
     loaded_pack = load_pack(pack_path, max_bytes=max_bytes, display_path=shown_pack)
     loaded_answers = load_answers(answers_path, max_bytes=max_bytes, display_path=args.answers)
     problems = [d for d in loaded_pack.diagnostics if d.is_error]
@@ -124,15 +135,18 @@ def _run(args: argparse.Namespace) -> int:
     from codetrainer.core.grading import grade_pack_answers
 
     result = grade_pack_answers(pack, answers, reference=reference, catalog=catalog)
+    student = (args.student if args.student is not None else answers.student).strip()
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        data = result.to_dict()
+        shaped = {"pack": data.pop("pack"), "student": student, **data}
+        print(json.dumps(shaped, indent=2, ensure_ascii=True, allow_nan=False))
     else:
         width = _width()
         print(
             render_table(
                 result,
                 pack_title=pack.pack.title,
-                student=answers.student,
+                student=student,
                 width=width,
                 explanations=not args.brief,
                 shape_only=reference is None,
@@ -148,12 +162,13 @@ def _unknown_cases(
 
     from codetrainer.core.diagnostics import Diagnostic
 
-    known = [case.id for case in pack.cases]
+    ids = [case.id for case in pack.cases]
+    known = set(ids)  # a set: 100k answers are checked in linear time, not quadratic
     out: list[Diagnostic] = []
     for i, entry in enumerate(answers.answers):
         if entry.case in known:
             continue
-        guess = difflib.get_close_matches(entry.case, known, n=1, cutoff=0.6)
+        guess = difflib.get_close_matches(entry.case, ids, n=1, cutoff=0.6)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         message = f"pack '{pack.pack.id}' has no case '{entry.case}'{hint}"
         if loaded.document is not None:
@@ -198,11 +213,13 @@ def _width() -> int:
 
 
 def _clean(text: str | None, limit: int | None = None) -> str:
-    """One line of plain text: control characters shown as '?', blank runs folded."""
+    """One line of plain text: control characters shown escaped (``\\x1b``), blank runs
+    folded."""
+    from codetrainer.core.untrusted import escape_unsafe
+
     if text is None:
         return "-"
-    out = "".join("?" if (ord(ch) < 32 or 127 <= ord(ch) < 160) else ch for ch in text)
-    out = " ".join(out.split()) or '""'
+    out = " ".join(escape_unsafe(text.replace("\t", " ")).split()) or '""'
     if limit is not None and len(out) > limit:
         out = out[: limit - 1] + "~"
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def validate_paths(
     files: list[dict[str, Any]] = []
     diagnostics: list[Diagnostic] = []
     pack_ids: dict[str, str] = {}
-    for path in find_yaml_files(paths):
+    for path in find_yaml_files(paths, diagnostics):
         kind, loaded = load_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, checks=checks)
         found = list(loaded.diagnostics)
         if kind == "pack" and loaded.value is not None:
@@ -103,16 +104,20 @@ def _reference_checks() -> list[Any]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from codetrainer.core.untrusted import escape_unsafe
     from codetrainer.paths import bundled_content_dir
 
     if args.max_bytes is not None and args.max_bytes < 1:
         print("codetrainer validate: --max-bytes must be a positive number", file=sys.stderr)
         return 2
     paths = [Path(p) for p in args.paths] or [bundled_content_dir()]
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]  # a looping link is read
     if missing:
         for m in missing:
-            print(f"codetrainer validate: no such file or folder: {m}", file=sys.stderr)
+            print(
+                f"codetrainer validate: no such file or folder: {escape_unsafe(m)}",
+                file=sys.stderr,
+            )
         return 2
     files, diagnostics = validate_paths(
         paths, max_bytes=args.max_bytes, use_reference=not args.no_reference

@@ -652,6 +652,23 @@ def _year_from(name: str, year: str | None) -> str:
     return m.group(1) if m else time.strftime("%Y")
 
 
+MAX_IMPORT_BYTES = 128 * 1024 * 1024
+"""The largest file an importer reads (the CMS HCPCS file is about 20 MB)."""
+
+
+def _read_source(src: Path) -> bytes:
+    """An import's source file through the bounded reader (no FIFOs, devices, link loops)."""
+    from codetrainer.core.untrusted import escape_unsafe
+    from codetrainer.fileio import InputError, read_bounded
+
+    try:
+        return read_bounded(src, MAX_IMPORT_BYTES)
+    except InputError as exc:
+        raise CodeSetImportError(
+            [f"{escape_unsafe(str(src))}: cannot read the file: {exc.reason}"]
+        ) from None
+
+
 def import_hcpcs(src: Path, dest_dir: Path, *, year: str | None = None) -> ImportResult:
     """Import the CMS annual HCPCS Level II file into two YAML code sets in ``dest_dir``.
 
@@ -661,10 +678,7 @@ def import_hcpcs(src: Path, dest_dir: Path, *, year: str | None = None) -> Impor
     """
     src = Path(src)
     result = ImportResult()
-    try:
-        raw = src.read_bytes()
-    except OSError as exc:
-        raise CodeSetImportError([f"{src}: cannot read the file: {exc.strerror or exc}"]) from None
+    raw = _read_source(src)
     text = _decode(raw, str(src), result.warnings)
     records, skipped, warnings, errors = parse_hcpcs(text)
     result.warnings.extend(warnings)
@@ -787,10 +801,7 @@ def import_cpt(
         raise CodeSetImportError(
             [f"'{set_id}' is not a valid set id: use lowercase letters, digits and hyphens"]
         )
-    try:
-        raw = src.read_bytes()
-    except OSError as exc:
-        raise CodeSetImportError([f"{src}: cannot read the file: {exc.strerror or exc}"]) from None
+    raw = _read_source(src)
     text = _decode(raw, str(src), result.warnings)
     if not text.strip():
         raise CodeSetImportError([f"{src}: the file is empty"])

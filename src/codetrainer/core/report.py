@@ -182,14 +182,27 @@ def _detect(path: Path, text: str) -> str:
     return "json" if text.lstrip().startswith("{") else "csv"
 
 
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+"""The largest export file read (a year of daily practice is a few MiB)."""
+
+
 def _read_text(path: Path) -> str:
+    from codetrainer.fileio import InputError, read_bounded
+
     try:
         # bytes, not read_text: universal newlines would turn a "\r" inside a cell into "\n"
-        return path.read_bytes().decode("utf-8-sig")
+        return read_bounded(path, MAX_EXPORT_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReportError(f"{path}: error: not UTF-8 text ({exc.reason})") from exc
-    except OSError as exc:
-        raise ReportError(f"{path}: error: cannot read it ({exc.strerror or exc})") from exc
+        raise ReportError(f"{_name(path)}: error: not UTF-8 text ({exc.reason})") from exc
+    except InputError as exc:
+        raise ReportError(f"{_name(path)}: error: cannot read it: {exc.reason}") from exc
+
+
+def _name(path: Path | str) -> str:
+    """A file name as messages quote it (control characters escaped)."""
+    from codetrainer.core.untrusted import escape_unsafe
+
+    return escape_unsafe(str(path))
 
 
 def _json_payload(path: Path, text: str) -> dict[str, Any]:

@@ -458,7 +458,9 @@ class CaseScreen(Screen[None]):
                 mode=self.mode,
             )
         except Exception as exc:
-            return f"the progress store is unavailable ({exc})"
+            from codetrainer.tui.text import problem_text
+
+            return f"the progress store is unavailable ({problem_text(exc)})"
         return self.app.services.record_attempt(attempt)
 
     def _after_feedback(self, choice: Any) -> None:

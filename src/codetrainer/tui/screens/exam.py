@@ -49,7 +49,7 @@ from codetrainer.tui.progress_actions import sync_review
 from codetrainer.tui.progress_clock import CLOCK, format_duration
 from codetrainer.tui.screens.case import CaseDraft, CaseScreen
 from codetrainer.tui.screens.exam_summary import hanging_row
-from codetrainer.tui.text import one_line
+from codetrainer.tui.text import one_line, problem_text
 from codetrainer.tui.widgets.case_list import level_text
 from codetrainer.tui.widgets.exam_timer import ExamTimer
 
@@ -454,7 +454,7 @@ class ExamScreen(Screen[None]):
         try:
             store.save_exam(self.session.to_record(CLOCK.monotonic()))
         except Exception as exc:
-            problem = str(exc) or type(exc).__name__
+            problem = problem_text(exc)
             if problem != self._save_problem:
                 self.notify(f"Exam progress not saved: {problem}", severity="warning", markup=False)
             self._save_problem = problem
@@ -632,7 +632,7 @@ class ExamScreen(Screen[None]):
             try:
                 outcome = record_exam(store, outcome)
             except Exception as exc:
-                saved_error = str(exc) or type(exc).__name__
+                saved_error = problem_text(exc)
         if saved_error is None:
             sync_review(self.app)
         from codetrainer.tui.screens.exam_summary import ExamSummaryScreen
