@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 from textual.widgets import Input, TextArea
+from textual.worker import WorkerCancelled
 
 from codetrainer.tui.app import CodetrainerApp
 

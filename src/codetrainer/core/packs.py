@@ -95,9 +95,9 @@ def find_yaml_files(
         if p.is_dir():
             found: list[Path] = []
 
-            def failed(exc: OSError) -> None:
+            def failed(exc: OSError, top: Path = p) -> None:
                 if errors is not None:
-                    where = exc.filename if exc.filename is not None else p
+                    where = exc.filename if exc.filename is not None else top
                     errors.append(_folder_error(str(where), exc))
 
             for folder, _dirs, names in os.walk(p, onerror=failed):

@@ -18,7 +18,6 @@ so that schema errors can point at the exact spot.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
