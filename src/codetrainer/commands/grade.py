@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from codetrainer.core.diagnostics import Diagnostic
     from codetrainer.core.grading import CaseResult, PackResult
-    from codetrainer.core.models import AnswersFile, Pack
-    from codetrainer.core.packs import Loaded
+    from codetrainer.core.models import Pack
+    from codetrainer.core.yamlio import YamlDocument
 
 __all__ = ["find_pack", "register", "render_table"]
 
@@ -120,8 +120,9 @@ def _run(args: argparse.Namespace) -> int:
     problems = [d for d in loaded_pack.diagnostics if d.is_error]
     problems += [d for d in loaded_answers.diagnostics if d.is_error]
     pack, answers = loaded_pack.value, loaded_answers.value
-    if pack is not None and answers is not None:
-        problems += _unknown_cases(pack, answers, loaded_answers)
+    if pack is not None and loaded_answers.document is not None:
+        # on the raw entries: an answers file with schema errors still shows these too
+        problems += _unknown_cases(pack, loaded_answers.document)
     if problems or pack is None or answers is None:
         for d in sort_diagnostics(problems):
             print(d.format(), file=sys.stderr)
@@ -155,28 +156,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unknown_cases(
-    pack: Pack, answers: AnswersFile, loaded: Loaded[AnswersFile]
-) -> list[Diagnostic]:
+def _unknown_cases(pack: Pack, document: YamlDocument) -> list[Diagnostic]:
+    """An error for every answer naming a case the pack does not have (linear time)."""
     import difflib
 
-    from codetrainer.core.diagnostics import Diagnostic
+    from codetrainer.core.untrusted import escape_unsafe
 
     ids = [case.id for case in pack.cases]
     known = set(ids)  # a set: 100k answers are checked in linear time, not quadratic
+    entries = document.data.get("answers") if isinstance(document.data, dict) else None
     out: list[Diagnostic] = []
-    for i, entry in enumerate(answers.answers):
-        if entry.case in known:
+    for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+        case = entry.get("case") if isinstance(entry, dict) else None
+        if not isinstance(case, str) or not case.strip() or case.strip() in known:
             continue
-        guess = difflib.get_close_matches(entry.case, ids, n=1, cutoff=0.6)
+        case = case.strip()
+        guess = difflib.get_close_matches(case, ids, n=1, cutoff=0.6)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        message = f"pack '{pack.pack.id}' has no case '{entry.case}'{hint}"
-        if loaded.document is not None:
-            out.append(
-                loaded.document.diagnostic(("answers", i, "case"), message, rule="unknown-case")
-            )
-        else:  # pragma: no cover - a loaded answers file always has its document
-            out.append(Diagnostic(loaded.path, 1, 1, "error", message, "unknown-case"))
+        message = f"pack '{pack.pack.id}' has no case '{escape_unsafe(case)}'{hint}"
+        out.append(document.diagnostic(("answers", i, "case"), message, rule="unknown-case"))
     return out
 
 

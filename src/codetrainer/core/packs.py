@@ -528,13 +528,17 @@ def _phi_warnings(doc: YamlDocument, case_index: int, note: str) -> list[Diagnos
     for pattern, what in _PHI_PATTERNS:
         match = pattern.search(note)
         if match:
+            # at the line holding the number, not at the 'note:' key
+            line, col = doc.locate_text(("cases", case_index, "note"), match.group(0))
             out.append(
-                doc.diagnostic(
-                    ("cases", case_index, "note"),
+                Diagnostic(
+                    doc.path,
+                    line,
+                    col,
+                    "warning",
                     f"the note seems to contain {what} ('{match.group(0)}'); packs must hold "
                     "invented or de-identified notes only: replace it with [redacted]",
-                    severity="warning",
-                    rule="phi",
+                    "phi",
                 )
             )
     return out

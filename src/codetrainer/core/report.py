@@ -995,8 +995,11 @@ def report_to_csv(report: ClassReport) -> str:
 
 
 def _clean(text: str) -> str:
-    """Drop control characters so a crafted name cannot move the terminal's cursor."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    """One table cell: control characters escaped (``\\x1b``) so a crafted name cannot move
+    the terminal's cursor, line breaks and tabs shown as ``\\n`` and a space."""
+    from codetrainer.core.untrusted import escape_unsafe
+
+    return escape_unsafe(text).replace("\n", "\\n").replace("\t", " ")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:

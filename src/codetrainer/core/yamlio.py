@@ -77,6 +77,24 @@ class YamlDocument:
     path: str
     data: Any
     marks: dict[YamlPath, Mark] = field(default_factory=dict)
+    text: str = ""
+    """The decoded source (for pointing inside a long value, see :meth:`locate_text`)."""
+
+    def locate_text(self, path: YamlPath, needle: str) -> tuple[int, int]:
+        """Line and column where ``needle`` appears in the value at ``path``.
+
+        Searches the source from the value's first line on, so a phrase inside a block
+        scalar (``note: |``) is found on its own line; falls back to the value itself.
+        """
+        line, col = self.locate(path)
+        if not needle or not self.text:
+            return line, col
+        lines = self.text.split("\n")
+        for n in range(line - 1, len(lines)):
+            start = lines[n].find(needle, col - 1 if n == line - 1 else 0)
+            if start >= 0:
+                return n + 1, start + 1
+        return line, col
 
     def locate(self, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
         """Line and column for ``path``, or for its nearest existing ancestor."""
@@ -289,12 +307,14 @@ class _Builder:
         self.problems: list[Diagnostic] = []
         self.line = 1
         self.col = 1
+        self.text = ""
 
     def _err(self, mark: Any, message: str, rule: str) -> None:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         self.problems.append(Diagnostic(self.path, line, col, "error", message, rule))
 
     def build(self, text: str) -> YamlDocument:
+        self.text = text
         loader = _Loader(text)
         try:
             return self._run(loader)
@@ -336,7 +356,7 @@ class _Builder:
             )
         if self.problems:
             raise CodetrainerError(self.problems)
-        return YamlDocument(self.path, data, self.marks)
+        return YamlDocument(self.path, data, self.marks, self.text)
 
     def _check_node(self, event: Any) -> None:
         anchor = getattr(event, "anchor", None)
