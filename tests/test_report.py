@@ -277,11 +277,13 @@ BROKEN = {
     "foreign.json": json.dumps({"hello": 1}),
     "future.json": json.dumps({"format": "codetrainer-export", "version": 99, "attempts": []}),
     "bad-attempts.json": json.dumps({"format": "codetrainer-export", "version": 1, "attempts": {}}),
+    "no-columns.csv": "name,grade\nx,1\n",
+    "empty.csv": "",
+}
+BAD_ATTEMPT = {
     "bad-item.json": json.dumps(
         {"format": "codetrainer-export", "version": 1, "attempts": [{"pack_id": "p"}]}
     ),
-    "no-columns.csv": "name,grade\nx,1\n",
-    "empty.csv": "",
     "bad-score.csv": "pack_id,case_id,score\np,c,ninety\n",
     "short-row.csv": "pack_id,case_id,score\np,c\n",
 }
@@ -298,6 +300,21 @@ def test_broken_exports_are_reported_and_skipped(tmp_path: Path, name: str) -> N
     [problem] = report.problems
     assert problem.startswith(str(bad)) and ": error: " in problem
     with pytest.raises(ReportError):
+        read_export(bad)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_ATTEMPT))
+def test_a_bad_attempt_is_skipped_and_counted(tmp_path: Path, name: str) -> None:
+    """The file is read; its one bad attempt is skipped, named and counted."""
+    bad = tmp_path / name
+    bad.write_text(BAD_ATTEMPT[name], encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text(format_export([make_attempt()], "csv", student="G"), encoding="utf-8")
+    report = load_report([bad, good])
+    assert report.files == 2 and report.attempts == 1 and report.skipped == 1
+    [problem] = report.problems
+    assert problem.startswith(str(bad)) and ": error: attempt 1 skipped: " in problem
+    with pytest.raises(ReportError):  # reading one export in full stays strict
         read_export(bad)
 
 

@@ -26,6 +26,7 @@ import csv
 import gc
 import io
 import json
+import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence, Set
@@ -205,11 +206,29 @@ def _name(path: Path | str) -> str:
     return escape_unsafe(str(path))
 
 
+MAX_SECONDS = 10_000_000.0
+"""The most seconds one attempt can take (about 115 days); more is a damaged value."""
+
+
+def _check_numbers(score: float, seconds: float) -> str:
+    """Why a score or time is impossible, or "" when both are fine (NaN fails both tests)."""
+    if not 0.0 <= score <= 100.0:
+        return f"score {score!r} is not a number from 0 to 100"
+    if not 0.0 <= seconds <= MAX_SECONDS:
+        return f"seconds {seconds!r} is not a time from 0 to {MAX_SECONDS:,.0f}"
+    return ""
+
+
 def _json_payload(path: Path, text: str) -> dict[str, Any]:
     try:
-        payload = json.loads(text)
+        payload = json.loads(text)  # NaN/Infinity read as numbers, then refused per attempt
+    except RecursionError:
+        raise ReportError(
+            f"{_name(path)}: error: the JSON is nested too deeply to be an export "
+            "(brackets inside brackets, hundreds of levels)"
+        ) from None
     except ValueError as exc:
-        raise ReportError(f"{path}: error: not valid JSON ({exc})") from exc
+        raise ReportError(f"{_name(path)}: error: not valid JSON ({exc})") from exc
     if not isinstance(payload, dict) or payload.get("format") != EXPORT_FORMAT:
         raise ReportError(
             f'{path}: error: not a codetrainer export (no "format": "{EXPORT_FORMAT}")'
@@ -266,9 +285,18 @@ def read_export(path: Path | str) -> StudentExport:
         attempts = []
         for n, item in enumerate(payload["attempts"], start=1):
             try:
-                attempts.append(Attempt.from_dict(item))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ReportError(f"{source}: error: attempt {n}: {exc!r}") from exc
+                attempt = Attempt.from_dict(item)
+                why = _check_numbers(float(attempt.score), float(attempt.seconds))
+                if why:
+                    raise ValueError(why)
+                attempts.append(attempt)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else ""
+                if isinstance(exc, KeyError):
+                    reason = f"the field {reason!r} is missing"
+                raise ReportError(
+                    f"{_name(source)}: error: attempt {n}: {_name(reason or 'not an attempt')}"
+                ) from exc
         student = str(payload.get("student") or "") or source.stem
         return StudentExport(student=student, attempts=tuple(attempts), source=str(source))
     index, rows = _csv_rows(source, text)
@@ -305,8 +333,15 @@ def read_export(path: Path | str) -> StudentExport:
                     tags=tuple(str(t) for t in json.loads(cell(row, "tags") or "[]")),
                 )
             )
+            why = _check_numbers(attempts[-1].score, attempts[-1].seconds)
+            if why:
+                raise ValueError(why)
+        except RecursionError:
+            raise ReportError(
+                f"{_name(source)}:{line}: error: a JSON cell is nested too deeply"
+            ) from None
         except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
-            raise ReportError(f"{source}:{line}: error: {exc}") from exc
+            raise ReportError(f"{_name(source)}:{line}: error: {_name(str(exc))}") from exc
     return StudentExport(
         student=student or source.stem, attempts=tuple(attempts), source=str(source)
     )
@@ -342,7 +377,8 @@ def _floats(cells: Sequence[Any], what: str, rows_from: int = 1) -> list[float]:
         raise  # pragma: no cover - map failed, so one cell fails
 
 
-def _json_rows(path: Path, payload: dict[str, Any]) -> list[_Row]:
+def _json_rows(path: Path, payload: dict[str, Any]) -> tuple[list[_Row], list[str]]:
+    """The rows of a JSON export, and a message for every attempt skipped as impossible."""
     items = payload["attempts"]
     try:
         got = list(map(_JSON_FIELDS, items))
@@ -359,15 +395,25 @@ def _json_rows(path: Path, payload: dict[str, Any]) -> list[_Row]:
         try:
             score_col = _floats(scores, "score")
             seconds_col = _floats(seconds, "seconds")
-        except ReportError as exc:
-            raise ReportError(f"{path}: error: {exc}") from None
+        except ReportError:
+            score_col = seconds_col = []  # the careful path names the attempt at fault
+        # every score in 0-100 and every time in range (a NaN makes the sum NaN)
+        in_range = (
+            bool(score_col)
+            and math.isfinite(sum(score_col) + sum(seconds_col))
+            and min(score_col) >= 0.0
+            and max(score_col) <= 100.0
+            and min(seconds_col) >= 0.0
+            and max(seconds_col) <= MAX_SECONDS
+        )
         if (
-            set(map(type, chain(created, packs, cases))) <= {str}
+            in_range
+            and set(map(type, chain(created, packs, cases))) <= {str}
             and set(map(type, chain(kinds, wrong))) <= {list}
             and set(map(type, chain.from_iterable(chain(kinds, wrong)))) <= {str}
         ):
             id_col = [("" if x is None else str(x)) for x in ids]
-            return list(
+            rows = list(
                 zip(
                     created,
                     id_col,
@@ -380,13 +426,19 @@ def _json_rows(path: Path, payload: dict[str, Any]) -> list[_Row]:
                     strict=True,
                 )
             )
-    # the careful path: odd or broken attempts, with the number of the attempt at fault
+            return rows, []
+    # the careful path: odd or broken attempts are skipped, each named by its number
     out: list[_Row] = []
+    skipped: list[str] = []
     for n, item in enumerate(items, start=1):
         try:
+            if not isinstance(item, dict):
+                raise TypeError("an attempt must be a JSON object")
             raw_id = item.get("id")
             row_kinds = item.get("kinds") or []
             row_wrong = item.get("wrong_codes") or []
+            if "pack_id" not in item or "case_id" not in item or "score" not in item:
+                raise KeyError("pack_id, case_id and score are required")
             texts = (item.get("created_at") or "", item["pack_id"], item["case_id"])
             if not all(isinstance(t, str) for t in texts):
                 raise TypeError("created_at, pack_id and case_id must be text")
@@ -394,34 +446,60 @@ def _json_rows(path: Path, payload: dict[str, Any]) -> list[_Row]:
                 isinstance(x, str) for x in chain(row_kinds, row_wrong)
             ):
                 raise TypeError("kinds and wrong_codes must be lists of text")
+            raw_score, raw_seconds = item["score"], item.get("seconds") or 0.0
+            if isinstance(raw_score, bool) or not isinstance(raw_score, int | float | str):
+                raise TypeError(f"score {_short(raw_score)} is not a number")
+            if isinstance(raw_seconds, bool) or not isinstance(raw_seconds, int | float | str):
+                raise TypeError(f"seconds {_short(raw_seconds)} is not a number")
+            score, spent = _number(raw_score, "score"), _number(raw_seconds, "seconds")
+            why = _check_numbers(score, spent)
+            if why:
+                raise ValueError(why)
             out.append(
                 (
                     texts[0],
                     "" if raw_id is None else str(raw_id),
                     texts[1],
                     texts[2],
-                    float(item["score"]),
-                    float(item.get("seconds") or 0.0),
+                    score,
+                    spent,
                     tuple(row_kinds),
                     tuple(row_wrong),
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ReportError(f"{path}: error: attempt {n}: {exc}") from exc
-    return out
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            skipped.append(f"{_name(path)}: error: attempt {n} skipped: {_name(reason)}")
+    return out, skipped
 
 
-def _report_rows(path: Path) -> tuple[str, list[_Row]]:
-    """The student and light rows of one export (the report's fast path).
+def _number(value: Any, what: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} {_short(value)} is not a number") from None
+    except OverflowError:  # pragma: no cover - float() of a huge int
+        raise ValueError(f"{what} is too large") from None
 
-    Work is done column by column (C-speed ``map``/``zip``) where the data allows; the
-    whole file is checked before any row is used, so a broken file is skipped whole.
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _report_rows(path: Path) -> tuple[str, list[_Row], list[str]]:
+    """The student, the light rows of one export and a message per skipped attempt.
+
+    Work is done column by column (C-speed ``map``/``zip``) where the data allows. An
+    attempt with an impossible value (a score outside 0-100, NaN, a missing cell) is
+    skipped and named (``PATH: attempt N`` / ``PATH:LINE``); the rest of the file counts.
+    A file that is not an export at all raises :class:`ReportError`.
     """
     text = _read_text(path)
     if _detect(path, text) == "json":
         payload = _json_payload(path, text)
-        rows = _json_rows(path, payload)
-        return str(payload.get("student") or "") or path.stem, rows
+        rows, skipped = _json_rows(path, payload)
+        return str(payload.get("student") or "") or path.stem, rows, skipped
     index, reader = _csv_header(path, text)
     i_student = index.get("student", -1)
     i_created = index.get("created_at", -1)
@@ -433,67 +511,70 @@ def _report_rows(path: Path) -> tuple[str, list[_Row]]:
     width = max(index.values()) + 1
     student = ""
     out: list[_Row] = []
+    skipped: list[str] = []
     append = out.append
+    lists: dict[str, tuple[str, ...]] = {"": ()}  # the same lists come back often
     # One pass per row (measured faster here than transposing into columns).
     columns = (i_created, i_id, i_pack, i_case, i_score, i_seconds, i_kinds, i_wrong)
+    quick = min(columns) >= 0  # every column there (our own exports)
+    pick = itemgetter(*columns) if quick else None
+    n = 0  # the attempt's number in the file (rows after the header)
+
+    def skip(why: str) -> None:
+        skipped.append(f"{_name(path)}:{reader.line_num}: error: attempt {n} skipped: {why}")
+
     try:
-        if min(columns) >= 0:  # every column there (our own exports): the quick loop
-            pick = itemgetter(*columns)
-            lists: dict[str, tuple[str, ...]] = {"": ()}  # the same lists come back often
-            for row in reader:
-                if len(row) < width:
-                    if not row:
-                        continue
-                    raise ValueError(f"{len(row)} cells, the header has {width}")
-                if not student and i_student >= 0:
-                    student = _unsafe_cell(row[i_student])
-                created, attempt_id, pack, case, score, seconds, kinds, wrong = pick(row)
-                k = lists.get(kinds)
-                if k is None:
-                    k = lists[kinds] = _fast_split(kinds)
-                w = lists.get(wrong)
-                if w is None:
-                    w = lists[wrong] = _fast_split(wrong)
-                append(
-                    (
-                        created,
-                        attempt_id,
-                        pack[1:] if pack[:1] == "'" else pack,
-                        case[1:] if case[:1] == "'" else case,
-                        float(score),
-                        float(seconds) if seconds else 0.0,
-                        k,
-                        w,
-                    )
-                )
-            return student or path.stem, out
         for row in reader:
+            if not row:
+                continue
+            n += 1
             if len(row) < width:
-                if not row:
-                    continue
-                raise ValueError(f"{len(row)} cells, the header has {width}")
+                skip(f"{len(row)} cells, the header has {width}")
+                continue
             if not student and i_student >= 0:
                 student = _unsafe_cell(row[i_student])
-            pack = row[i_pack]
-            case = row[i_case]
-            seconds = row[i_seconds] if i_seconds >= 0 else ""
-            kinds = row[i_kinds] if i_kinds >= 0 else ""
-            wrong = row[i_wrong] if i_wrong >= 0 else ""
+            if pick is not None:
+                created, attempt_id, pack, case, score_text, seconds_text, kinds, wrong = pick(row)
+            else:
+                created = row[i_created] if i_created >= 0 else ""
+                attempt_id = row[i_id] if i_id >= 0 else ""
+                pack, case, score_text = row[i_pack], row[i_case], row[i_score]
+                seconds_text = row[i_seconds] if i_seconds >= 0 else ""
+                kinds = row[i_kinds] if i_kinds >= 0 else ""
+                wrong = row[i_wrong] if i_wrong >= 0 else ""
+            try:
+                score = float(score_text)
+                seconds = float(seconds_text) if seconds_text else 0.0
+            except ValueError:
+                skip(
+                    f"score {_name(_short(score_text))} or seconds "
+                    f"{_name(_short(seconds_text))} is not a number"
+                )
+                continue
+            if not (0.0 <= score <= 100.0 and 0.0 <= seconds <= MAX_SECONDS):
+                skip(_check_numbers(score, seconds))
+                continue
+            k = lists.get(kinds)
+            if k is None:
+                k = lists[kinds] = _fast_split(kinds) if kinds else ()
+            w = lists.get(wrong)
+            if w is None:
+                w = lists[wrong] = _fast_split(wrong) if wrong else ()
             append(
                 (
-                    row[i_created] if i_created >= 0 else "",
-                    row[i_id] if i_id >= 0 else "",
+                    created,
+                    attempt_id,
                     pack[1:] if pack[:1] == "'" else pack,
                     case[1:] if case[:1] == "'" else case,
-                    float(row[i_score]),
-                    float(seconds) if seconds else 0.0,
-                    _fast_split(kinds) if kinds else (),
-                    _fast_split(wrong) if wrong else (),
+                    score,
+                    seconds,
+                    k,
+                    w,
                 )
             )
-    except (ValueError, csv.Error) as exc:
-        raise ReportError(f"{path}:{reader.line_num}: error: {exc}") from exc
-    return student or path.stem, out
+    except csv.Error as exc:
+        raise ReportError(f"{_name(path)}:{reader.line_num}: error: {exc}") from exc
+    return student or path.stem, out, skipped
 
 
 # --- the class report ----------------------------------------------------------------------
@@ -554,7 +635,10 @@ class ClassReport:
     duplicates: int = 0
     """Attempts seen more than once (the same export handed in twice) and counted once."""
     problems: tuple[str, ...] = field(default=())
-    """Files that could not be read (``PATH: error: ...``); the rest were aggregated."""
+    """Files that could not be read (``PATH: error: ...``) and attempts skipped
+    (``PATH: attempt N: skipped: ...``); the rest were aggregated."""
+    skipped: int = 0
+    """Attempts skipped because a value was impossible (each one is in ``problems``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -667,6 +751,12 @@ class _Acc:
         self.students: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
         # student -> [attempts, score sum, seconds sum]
         self.last: dict[str, str] = {}
+        self.skipped = 0
+
+    def skip(self, skipped: Sequence[str], problems: list[str]) -> None:
+        """Count and list the attempts of one file that were skipped."""
+        self.skipped += len(skipped)
+        problems.extend(skipped)
 
     def add(self, student: str, rows: Iterable[_Row]) -> None:
         """Aggregate one file's rows (all of one student)."""
@@ -781,6 +871,7 @@ class _Acc:
             per_student=tuple(students),
             duplicates=self.duplicates,
             problems=tuple(problems),
+            skipped=self.skipped,
         )
 
 
@@ -831,18 +922,20 @@ def default_jobs() -> int:
     return max(1, min(usable, 4))
 
 
-def _read_one(path: Path) -> tuple[str, list[_Row]] | str:
-    """One file's student and rows, or why it cannot be read."""
+def _read_one(path: Path) -> tuple[str, list[_Row], list[str]] | str:
+    """One file's student, rows and skipped attempts, or why it cannot be read."""
     try:
         return _report_rows(path)
     except ReportError as exc:
         return str(exc)
 
 
-def _summarise_one(path: Path) -> tuple[str, _FileSum] | str:
+def _summarise_one(path: Path) -> tuple[str, _FileSum, list[str]] | str:
     """Worker process: one file read and boiled down (small to send back)."""
     result = _read_one(path)
-    return result if isinstance(result, str) else (result[0], _summarise(result[1]))
+    if isinstance(result, str):
+        return result
+    return result[0], _summarise(result[1]), result[2]
 
 
 def _aggregate_parallel(files: list[Path], jobs: int, top: int | None) -> ClassReport:
@@ -864,16 +957,19 @@ def _aggregate_parallel(files: list[Path], jobs: int, top: int | None) -> ClassR
         for path, result in zip(files, results, strict=True):
             if isinstance(result, str):
                 problems.append(result)
-            elif acc.overlaps(*result):
+                continue
+            student, part, skipped = result
+            acc.skip(skipped, problems)
+            if acc.overlaps(student, part):
                 # repeats attempts of an earlier file (an export handed in again, or a
                 # later export of the same history): count it here, skipping the repeats
                 again = _read_one(path)
                 if isinstance(again, str):  # pragma: no cover - changed while reading
                     problems.append(again)
                 else:
-                    acc.add(*again)
+                    acc.add(again[0], again[1])
             else:
-                acc.merge(*result)
+                acc.merge(student, part)
     return acc.result(top, problems)
 
 
@@ -885,7 +981,8 @@ def _aggregate(files: list[Path], top: int | None) -> ClassReport:
         if isinstance(result, str):
             problems.append(result)
         else:
-            acc.add(*result)
+            acc.skip(result[2], problems)
+            acc.add(result[0], result[1])
     return acc.result(top, problems)
 
 
@@ -924,7 +1021,8 @@ def load_report(
 
 def report_to_json(report: ClassReport) -> str:
     """The report as JSON (the :class:`ClassReport` fields)."""
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    # strict JSON: every number is bounded on the way in, and allow_nan=False makes sure
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 _CSV_COLUMNS = (
@@ -1022,7 +1120,13 @@ def render_table(report: ClassReport, *, top: int = 10) -> str:
     lines = [
         f"Class report: {report.students} students, {report.attempts} attempts, "
         f"{len(report.cases)} cases, {report.files} files"
-        + (f" ({report.duplicates} duplicate attempts ignored)" if report.duplicates else ""),
+        + (f" ({report.duplicates} duplicate attempts ignored)" if report.duplicates else "")
+        + (
+            f"; {report.skipped} attempt{'s' if report.skipped != 1 else ''} skipped "
+            "(impossible values, listed on stderr)"
+            if report.skipped
+            else ""
+        ),
         "",
         "Hardest cases (lowest mean score first)",
     ]
