@@ -498,8 +498,8 @@ def _report_rows(path: Path) -> tuple[str, list[_Row], list[str]]:
     text = _read_text(path)
     if _detect(path, text) == "json":
         payload = _json_payload(path, text)
-        rows, skipped = _json_rows(path, payload)
-        return str(payload.get("student") or "") or path.stem, rows, skipped
+        rows, passed_over = _json_rows(path, payload)
+        return str(payload.get("student") or "") or path.stem, rows, passed_over
     index, reader = _csv_header(path, text)
     i_student = index.get("student", -1)
     i_created = index.get("created_at", -1)
