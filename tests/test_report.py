@@ -358,6 +358,7 @@ def test_outputs(tmp_path: Path) -> None:
         "kind": len(report.kinds),
         "wrong_code": len(report.wrong_codes),
         "student": 4,
+        "progress": len(report.progress),
     }
     student_rows = [r for r in rows if r["section"] == "student"]
     assert {r["student"] for r in student_rows} == {*data, "evil\x1b[2Jname"}
@@ -441,9 +442,9 @@ def test_worker_processes_give_the_same_report(
     calls: list[int] = []
     parallel = report_module._aggregate_parallel
 
-    def spy(files: list[Path], jobs: int, top: int | None) -> Any:
+    def spy(files: list[Path], jobs: int, top: int | None, packs: Any = None) -> Any:
         calls.append(jobs)
-        return parallel(files, jobs, top)
+        return parallel(files, jobs, top, packs)
 
     monkeypatch.setattr(report_module, "_aggregate_parallel", spy)
     serial = load_report(paths, jobs=1)

@@ -29,7 +29,7 @@ import json
 import math
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -44,8 +44,12 @@ __all__ = [
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
     "CaseDifficulty",
+    "CaseMatrix",
     "ClassReport",
     "CountRow",
+    "KnownPacks",
+    "MatrixRow",
+    "PackProgress",
     "ReportError",
     "StudentExport",
     "StudentTotal",
@@ -54,7 +58,9 @@ __all__ = [
     "export_attempts",
     "format_export",
     "load_report",
+    "matrix_to_csv",
     "read_export",
+    "render_matrix",
     "render_table",
     "report_to_csv",
     "report_to_json",
@@ -622,6 +628,42 @@ class StudentTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class PackProgress:
+    """How far one student got through one pack: the denominator is the pack's case count."""
+
+    student: str
+    pack_id: str
+    done: int
+    """Cases of the pack the student attempted at least once."""
+    solved: int
+    """Cases whose best attempt reached the solved score."""
+    total: int
+    """Cases in the pack; when the pack was not loaded, the cases anyone attempted."""
+    score: float
+    """Mean of the best score of every case of the pack, a case never attempted counting 0
+    (so 2 of 5 cases done at 100 is 40, not 100)."""
+    pack_known: bool = True
+    """False when the pack was not loaded (``--pack``), so ``total`` is only a lower bound."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """One student's best score in each case of :attr:`CaseMatrix.cases` (None: not tried)."""
+
+    student: str
+    best: tuple[float | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMatrix:
+    """Students x cases: the best score of each student in each case."""
+
+    cases: tuple[str, ...]
+    """``pack/case`` labels: the cases of each pack in the pack's order, packs as attempted."""
+    rows: tuple[MatrixRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ClassReport:
     """The aggregated class view."""
 
@@ -639,6 +681,10 @@ class ClassReport:
     (``PATH: attempt N: skipped: ...``); the rest were aggregated."""
     skipped: int = 0
     """Attempts skipped because a value was impossible (each one is in ``problems``)."""
+    progress: tuple[PackProgress, ...] = ()
+    """Per student and pack: cases done and solved of the pack's cases."""
+    matrix: CaseMatrix = field(default_factory=lambda: CaseMatrix((), ()))
+    """Students x cases, best scores."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -732,6 +778,12 @@ def _summarise(rows: Iterable[_Row], skip: Set[str] = frozenset()) -> _FileSum:
     )
 
 
+class KnownPacks(dict[str, list[str]]):
+    """Pack id -> case ids of packs that are merely *available* (say, every bundled pack):
+    only those somebody attempted appear in the progress and the matrix. A plain mapping
+    means the packs were named on purpose and always appear."""
+
+
 class _Acc:
     """Aggregation state (plain dicts keyed by tuples, for speed)."""
 
@@ -803,7 +855,63 @@ class _Acc:
         if part.last > self.last.get(student, ""):
             self.last[student] = part.last
 
-    def result(self, top: int | None, problems: Sequence[str]) -> ClassReport:
+    def completeness(
+        self, students: Sequence[str], packs: Mapping[str, Sequence[str]]
+    ) -> tuple[tuple[PackProgress, ...], CaseMatrix]:
+        """Per-student pack progress and the student x case matrix.
+
+        ``packs`` maps a pack id to its case ids in order (the denominators). A pack that
+        was attempted but not given counts the cases anyone attempted (and says so). A
+        :class:`KnownPacks` lists only the packs somebody attempted.
+        """
+        if isinstance(packs, KnownPacks):
+            used = {pack for _student, pack, _case in self.best}
+            packs = {k: v for k, v in packs.items() if k in used}
+        attempted: dict[str, set[str]] = defaultdict(set)
+        best_of: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+        for (student, pack, case), best in self.best.items():
+            attempted[pack].add(case)
+            best_of[student][(pack, case)] = best
+        order: dict[str, list[str]] = {}
+        for pack in sorted(set(attempted) | set(packs)):
+            known = list(packs.get(pack, ()))
+            extra = sorted(attempted.get(pack, set()) - set(known))
+            order[pack] = known + extra
+        progress: list[PackProgress] = []
+        for student in students:
+            mine = best_of.get(student, {})
+            for pack, cases in order.items():
+                scores = [mine.get((pack, case)) for case in cases]
+                done = [x for x in scores if x is not None]
+                if not done and pack not in packs:
+                    continue  # a pack nobody gave and this student never tried
+                progress.append(
+                    PackProgress(
+                        student=student,
+                        pack_id=pack,
+                        done=len(done),
+                        solved=sum(1 for x in done if x >= SOLVED_SCORE),
+                        total=len(cases),
+                        score=sum(done) / len(cases) if cases else 0.0,
+                        pack_known=pack in packs,
+                    )
+                )
+        labels = [(pack, case) for pack, cases in order.items() for case in cases]
+        matrix = CaseMatrix(
+            cases=tuple(f"{pack}/{case}" for pack, case in labels),
+            rows=tuple(
+                MatrixRow(student, tuple(best_of.get(student, {}).get(k) for k in labels))
+                for student in students
+            ),
+        )
+        return tuple(progress), matrix
+
+    def result(
+        self,
+        top: int | None,
+        problems: Sequence[str],
+        packs: Mapping[str, Sequence[str]] | None = None,
+    ) -> ClassReport:
         firsts: dict[tuple[str, str], list[float]] = defaultdict(list)
         for (_student, pack, case), (_created, score) in self.first.items():
             firsts[(pack, case)].append(score)
@@ -861,6 +969,7 @@ class _Acc:
         )
         if top is not None:
             kinds, codes = kinds[:top], codes[:top]
+        progress, matrix = self.completeness([t.student for t in students], packs or {})
         return ClassReport(
             files=self.files,
             students=len(self.students),
@@ -872,11 +981,21 @@ class _Acc:
             duplicates=self.duplicates,
             problems=tuple(problems),
             skipped=self.skipped,
+            progress=progress,
+            matrix=matrix,
         )
 
 
-def build_report(exports: Iterable[StudentExport], *, top: int | None = None) -> ClassReport:
-    """Aggregate exports already read (:func:`read_export`) into a class report."""
+def build_report(
+    exports: Iterable[StudentExport],
+    *,
+    top: int | None = None,
+    packs: Mapping[str, Sequence[str]] | None = None,
+) -> ClassReport:
+    """Aggregate exports already read (:func:`read_export`) into a class report.
+
+    ``packs`` maps pack ids to their case ids (the denominators of the progress).
+    """
     acc = _Acc()
     for export in exports:
         acc.add(
@@ -895,7 +1014,7 @@ def build_report(exports: Iterable[StudentExport], *, top: int | None = None) ->
                 for a in export.attempts
             ),
         )
-    return acc.result(top, ())
+    return acc.result(top, (), packs)
 
 
 def _expand(paths: Iterable[Path | str]) -> list[Path]:
@@ -938,7 +1057,9 @@ def _summarise_one(path: Path) -> tuple[str, _FileSum, list[str]] | str:
     return result[0], _summarise(result[1]), result[2]
 
 
-def _aggregate_parallel(files: list[Path], jobs: int, top: int | None) -> ClassReport:
+def _aggregate_parallel(
+    files: list[Path], jobs: int, top: int | None, packs: Mapping[str, Sequence[str]] | None = None
+) -> ClassReport:
     """Files read and summarised by worker processes, merged here in the order given."""
     import multiprocessing
     import threading
@@ -970,10 +1091,12 @@ def _aggregate_parallel(files: list[Path], jobs: int, top: int | None) -> ClassR
                     acc.add(again[0], again[1])
             else:
                 acc.merge(student, part)
-    return acc.result(top, problems)
+    return acc.result(top, problems, packs)
 
 
-def _aggregate(files: list[Path], top: int | None) -> ClassReport:
+def _aggregate(
+    files: list[Path], top: int | None, packs: Mapping[str, Sequence[str]] | None = None
+) -> ClassReport:
     acc = _Acc()
     problems: list[str] = []
     for path in files:
@@ -983,11 +1106,15 @@ def _aggregate(files: list[Path], top: int | None) -> ClassReport:
         else:
             acc.skip(result[2], problems)
             acc.add(result[0], result[1])
-    return acc.result(top, problems)
+    return acc.result(top, problems, packs)
 
 
 def load_report(
-    paths: Iterable[Path | str], *, top: int | None = None, jobs: int | None = None
+    paths: Iterable[Path | str],
+    *,
+    top: int | None = None,
+    jobs: int | None = None,
+    packs: Mapping[str, Sequence[str]] | None = None,
 ) -> ClassReport:
     """Read export files (folders are searched for ``*.csv`` and ``*.json``) and aggregate.
 
@@ -995,6 +1122,7 @@ def load_report(
     Big classes are read by ``jobs`` worker processes (default :func:`default_jobs`;
     1 = all in this process); the report is the same either way, files count in the
     order given. Where worker processes cannot start, everything is read here.
+    ``packs`` (pack id -> case ids) gives each pack's case count for the progress.
     """
     files = _expand(paths)
     jobs = default_jobs() if jobs is None else max(1, jobs)
@@ -1007,10 +1135,10 @@ def load_report(
             from concurrent.futures.process import BrokenProcessPool
 
             try:
-                return _aggregate_parallel(files, jobs, top)
+                return _aggregate_parallel(files, jobs, top, packs)
             except (OSError, RuntimeError, ImportError, BrokenProcessPool):
                 pass  # no processes here (a sandbox without semaphores): read them here
-        return _aggregate(files, top)
+        return _aggregate(files, top, packs)
     finally:
         if collecting:
             gc.enable()
@@ -1042,12 +1170,17 @@ _CSV_COLUMNS = (
     "mean_seconds",
     "minutes",
     "last_active",
+    "done",
+    "total",
 )
 
 
 def report_to_csv(report: ClassReport) -> str:
     """The report as one CSV: a ``section`` column (``case``, ``kind``, ``wrong_code``,
-    ``student``) and the columns each section uses (the others left empty)."""
+    ``student``, ``progress``) and the columns each section uses (the others left empty).
+
+    ``progress`` rows: one per student and pack, ``done``/``total`` cases of the pack,
+    ``solved``, and ``mean_score`` over all the pack's cases (untried ones count 0)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=_CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -1089,7 +1222,69 @@ def report_to_csv(report: ClassReport) -> str:
                 "last_active": s.last_active,
             }
         )
+    for p in report.progress:
+        writer.writerow(
+            {
+                "section": "progress",
+                "student": _safe_cell(p.student),
+                "pack_id": _safe_cell(p.pack_id),
+                "done": p.done,
+                "total": p.total,
+                "solved": p.solved,
+                "mean_score": round(p.score, 1),
+            }
+        )
     return buffer.getvalue()
+
+
+def _score_cell(best: float | None) -> str:
+    return "" if best is None else f"{best:.1f}"
+
+
+def matrix_to_csv(report: ClassReport) -> str:
+    """The student x case matrix as CSV: ``student``, one column per ``pack/case`` (the
+    best score, empty when not tried), then ``PACK done`` and ``PACK total`` per pack."""
+    matrix = report.matrix
+    packs = sorted({p.pack_id for p in report.progress})
+    progress = {(p.student, p.pack_id): p for p in report.progress}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    header = ["student", *matrix.cases]
+    for pack in packs:
+        header += [f"{pack} done", f"{pack} total"]
+    writer.writerow([_safe_cell(h) for h in header])
+    for row in matrix.rows:
+        cells = [_safe_cell(row.student), *(_score_cell(b) for b in row.best)]
+        for pack in packs:
+            got = progress.get((row.student, pack))
+            cells += ["0", ""] if got is None else [str(got.done), str(got.total)]
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def render_matrix(report: ClassReport) -> str:
+    """The student x case matrix as a plain-text table (best score; ``-`` not tried).
+
+    Columns are numbered; a legend under the table names the case of each number.
+    """
+    matrix = report.matrix
+    headers = ("student", *(str(n) for n in range(1, len(matrix.cases) + 1)), "done")
+    progress: dict[str, list[PackProgress]] = defaultdict(list)
+    for p in report.progress:
+        progress[p.student].append(p)
+    rows = [
+        (
+            _clean(row.student),
+            *("-" if b is None else f"{b:.0f}" for b in row.best),
+            " ".join(f"{p.done}/{p.total}" for p in progress.get(row.student, [])),
+        )
+        for row in matrix.rows
+    ]
+    lines = ["Best score per student and case (- = not tried; done = cases done/pack cases)"]
+    lines += _table(headers, rows, set(range(1, len(headers) - 1)))
+    lines += ["", "Cases"]
+    lines += [f"{n:>4}  {_clean(label)}" for n, label in enumerate(matrix.cases, start=1)]
+    return "\n".join(lines) + "\n"
 
 
 def _clean(text: str) -> str:
@@ -1178,4 +1373,29 @@ def render_table(report: ClassReport, *, top: int = 10) -> str:
         ],
         {1, 2, 3, 4, 5},
     )
+    if report.progress:
+        lines += [
+            "",
+            "Progress per pack (done = cases tried of the pack's cases; mean counts "
+            "untried cases as 0)",
+        ]
+        lines += _table(
+            ("student", "pack", "done", "solved", "mean"),
+            [
+                (
+                    _clean(p.student),
+                    _clean(p.pack_id),
+                    f"{p.done}/{p.total}" + ("" if p.pack_known else "+"),
+                    str(p.solved),
+                    f"{p.score:.1f}",
+                )
+                for p in report.progress
+            ],
+            {2, 3, 4},
+        )
+        if any(not p.pack_known for p in report.progress):
+            lines.append(
+                "+ pack not loaded: the total counts only the cases someone tried "
+                "(name the pack with --pack)"
+            )
     return "\n".join(lines) + "\n"
