@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from codetrainer.core import contract as schema
 from codetrainer.core.codes import CodeFormatError, System, detect_system, normalize, try_normalize
 
 __all__ = [
@@ -117,25 +118,18 @@ def _nonblank(value: str) -> str:
     return value
 
 
-IcdCode = Annotated[str, AfterValidator(_icd)]
-ProcedureCode = Annotated[str, AfterValidator(_procedure)]
-ModifierCode = Annotated[str, AfterValidator(_modifier)]
-AnyCode = Annotated[str, AfterValidator(_any_code)]
-Pointer = Annotated[
-    int,
-    BeforeValidator(_pointer),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 1, "maximum": 12},
-                {"type": "string", "pattern": "^([1-9]|1[0-2]|[A-La-l])$"},
-            ]
-        }
-    ),
+# Each type carries its exact JSON Schema (codetrainer.core.contract), so that an editor
+# checking the schema agrees with validate.
+IcdCode = Annotated[str, AfterValidator(_icd), WithJsonSchema(schema.ICD_CODE)]
+ProcedureCode = Annotated[str, AfterValidator(_procedure), WithJsonSchema(schema.PROCEDURE_CODE)]
+ModifierCode = Annotated[str, AfterValidator(_modifier), WithJsonSchema(schema.MODIFIER_CODE)]
+AnyCode = Annotated[str, AfterValidator(_any_code), WithJsonSchema(schema.ANY_CODE)]
+Pointer = Annotated[int, BeforeValidator(_pointer), WithJsonSchema(schema.POINTER)]
+Slug = Annotated[str, AfterValidator(_slug), WithJsonSchema(schema.SLUG)]
+Text = Annotated[
+    str, BeforeValidator(_text), AfterValidator(_nonblank), WithJsonSchema(schema.TEXT)
 ]
-Slug = Annotated[str, AfterValidator(_slug)]
-Text = Annotated[str, BeforeValidator(_text), AfterValidator(_nonblank)]
-OptText = Annotated[str, BeforeValidator(_text)]
+OptText = Annotated[str, BeforeValidator(_text), WithJsonSchema(schema.OPT_TEXT)]
 
 
 class _Model(BaseModel):
@@ -268,7 +262,9 @@ class CodeSetInfo(_Model):
     """The ``codeset:`` header."""
 
     id: Slug
-    system: Literal["ICD-10-CM", "CPT", "HCPCS", "MODIFIER"]
+    system: Annotated[
+        Literal["ICD-10-CM", "CPT", "HCPCS", "MODIFIER"], WithJsonSchema(schema.SYSTEM)
+    ]
     year: Text
     source: OptText = ""
 
@@ -322,9 +318,12 @@ class AnswerEntry(_Model):
 
     case: Text
     diagnoses: list[OptText] = Field(default_factory=list, max_length=12)
-    lines: list[Annotated[AnswerLineEntry, BeforeValidator(_bare_line)]] = Field(
-        default_factory=list
-    )
+    lines: list[
+        Annotated[
+            AnswerLineEntry,
+            BeforeValidator(_bare_line, json_schema_input_type=AnswerLineEntry | str | float),
+        ]
+    ] = Field(default_factory=list)
     query: OptText = ""
 
 
