@@ -78,7 +78,7 @@ _Yaml12Loader.add_constructor("tag:yaml.org,2002:bool", _bool12)
 
 
 def _editor_view(path: Path) -> Any:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)  # noqa: S506
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
 
 
 def _header(path: Path) -> tuple[str, str | None]:
