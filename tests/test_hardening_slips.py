@@ -92,3 +92,54 @@ def test_grade_checks_many_answers_by_set_lookup(
     err = capsys.readouterr().err
     assert code == 1
     assert "not graded: 20000 errors in the inputs" in err
+
+
+VISIT_PACK = """\
+pack:
+  id: rare-visit
+  title: Rare visit
+  version: "1"
+  code_year: FY2026
+cases:
+  - id: one
+    title: One
+    note: Acute pharyngitis, unlisted evaluation service.
+    answer:
+      diagnoses:
+        - code: J02.9
+          why: Pharyngitis.
+      lines:
+        - code: "99499"
+          pointers: [1]
+          why: Unlisted evaluation and management service.
+"""
+VISIT_SET = """\
+codeset:
+  id: school-extras
+  system: CPT
+  year: "2026"
+  source: Our own summaries.
+codes:
+  - code: "99499"
+    description: Unlisted evaluation and management service
+"""
+
+
+def test_validate_uses_the_code_sets_named_on_its_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """validate used to ignore code sets given next to the pack ("not in the loaded
+    code sets" stayed, whatever the instructor named)."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(VISIT_PACK, encoding="utf-8")
+    codeset = tmp_path / "extras.yaml"
+    codeset.write_text(VISIT_SET, encoding="utf-8")
+    code = main(["validate", "--strict", str(pack)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{pack}:15:17: warning: CPT 99499 is not in the loaded code sets" in out
+    code = main(["validate", "--strict", str(pack), str(codeset)])
+    out, err = capsys.readouterr()
+    assert code == 0, out
+    assert "not in the loaded code sets" not in out
+    assert "2 files checked: 0 errors, 0 warnings" in err

@@ -25,7 +25,9 @@ def register(subparsers: Any) -> None:
             "Check YAML packs, code sets and answers files. Every problem is printed as "
             "PATH:LINE:COL: error|warning: MESSAGE. Folders are searched for *.yaml/*.yml. "
             "Answer-key codes are checked against the FY2026 ICD-10-CM reference and the "
-            "loaded code sets. Exit 0 when clean, 1 on errors, 2 on usage errors."
+            "loaded code sets: the bundled ones, yours (imported or copied into the user "
+            "code sets folder) and any code set named among the PATHs. Exit 0 when clean, "
+            "1 on errors, 2 on usage errors."
         ),
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: bundled)")
@@ -52,19 +54,34 @@ def validate_paths(
     max_bytes: int | None = None,
     use_reference: bool = True,
 ) -> tuple[list[dict[str, Any]], list[Any]]:
-    """Load every file; return (per-file summaries, all diagnostics in file order)."""
+    """Load every file; return (per-file summaries, all diagnostics in file order).
+
+    Code sets among the files count as loaded: a pack's service codes that only they
+    list are not reported as "not in the loaded code sets".
+    """
     from codetrainer.core.diagnostics import Diagnostic, count_errors, sort_diagnostics
-    from codetrainer.core.packs import PackCheck, find_yaml_files, load_file
+    from codetrainer.core.packs import find_yaml_files, load_file
     from codetrainer.core.yamlio import DEFAULT_MAX_BYTES
 
-    checks: list[PackCheck] = []
-    if use_reference:
-        checks = _reference_checks()
-    files: list[dict[str, Any]] = []
+    limit = max_bytes or DEFAULT_MAX_BYTES
     diagnostics: list[Diagnostic] = []
+    found_files = list(find_yaml_files(paths, diagnostics))
+    first = [(path, *load_file(path, max_bytes=limit)) for path in found_files]
+    checks: list[Any] = []
+    if use_reference:
+        from codetrainer.core.codesets import set_rows
+
+        named = [
+            set_rows(loaded.value, str(path), "user")
+            for path, kind, loaded in first
+            if kind == "codeset" and loaded.value is not None
+        ]
+        checks = _reference_checks(named)
+    files: list[dict[str, Any]] = []
     pack_ids: dict[str, str] = {}
-    for path in find_yaml_files(paths, diagnostics):
-        kind, loaded = load_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, checks=checks)
+    for path, kind, loaded in first:
+        if kind == "pack" and checks:
+            kind, loaded = load_file(path, max_bytes=limit, checks=checks)
         found = list(loaded.diagnostics)
         if kind == "pack" and loaded.value is not None:
             pack_id = loaded.value.pack.id
@@ -94,13 +111,22 @@ def validate_paths(
     return files, sort_diagnostics(diagnostics)
 
 
-def _reference_checks() -> list[Any]:
+def _reference_checks(named_sets: list[Any]) -> list[Any]:
+    """The reference and catalog checks; the catalog has the code sets named too."""
     try:
-        from codetrainer.core.refcheck import reference_checks
+        from codetrainer.core.codesets import load_catalog
+        from codetrainer.core.refcheck import make_check
+        from codetrainer.core.reference import ReferenceUnavailable, load_reference
     except ImportError:  # pragma: no cover - only while the reference is being built
         return []
-    checks: list[Any] = reference_checks()
-    return checks
+    try:
+        reference: Any = load_reference()
+    except ReferenceUnavailable:
+        reference = None
+    catalog = load_catalog(reference=reference)
+    if named_sets:
+        catalog = catalog.with_sets(named_sets)
+    return [make_check(reference, catalog)]
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ from codetrainer.core.codes import CodeFormatError, System, detect_system, norma
 from codetrainer.core.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from codetrainer.core.models import CodeSet
     from codetrainer.core.reference import Reference
 
 __all__ = [
@@ -132,6 +133,19 @@ class Catalog:
             self._codes[key] = _Raw(description, billable, notes, info.id, info.origin)
             count += 1
         self.sets.append(info)
+
+    def with_sets(
+        self, extra: Iterable[tuple[SetInfo, Iterable[tuple[str, str, bool, str]]]]
+    ) -> Catalog:
+        """A new catalog: this one's codes plus ``extra`` sets (e.g. files named to
+        ``validate``); an extra set of origin ``user`` overrides bundled entries."""
+        out = Catalog(reference=self._reference_source, problems=self.problems)
+        out._codes = dict(self._codes)
+        out.sets = list(self.sets)
+        out.overridden = self.overridden
+        for info, rows in extra:
+            out._add(info, rows)
+        return out
 
     # -- reference ------------------------------------------------------------------------
 
@@ -299,25 +313,33 @@ def _read_sets(
         codeset = result.value
         if codeset is None:
             continue
-        system = codeset.system
-        rows: list[tuple[str, str, bool, str]] = []
-        for entry in codeset.codes:
-            try:
-                code = normalize(entry.code, system).code
-            except CodeFormatError:
-                continue
-            rows.append((code, entry.description, entry.billable, entry.notes))
-        info = SetInfo(
-            id=codeset.codeset.id,
-            system=system,
-            year=codeset.codeset.year,
-            source=codeset.codeset.source,
-            path=str(path),
-            origin=origin,
-            count=len(rows),
-        )
-        loaded.append((info, rows))
+        loaded.append(set_rows(codeset, str(path), origin))
     return loaded, problems
+
+
+def set_rows(
+    codeset: CodeSet, path: str, origin: Origin
+) -> tuple[SetInfo, list[tuple[str, str, bool, str]]]:
+    """A loaded code set file as a catalog set: its info and ``(code, description,
+    billable, notes)`` rows, codes in canonical form."""
+    system = codeset.system
+    rows: list[tuple[str, str, bool, str]] = []
+    for entry in codeset.codes:
+        try:
+            code = normalize(entry.code, system).code
+        except CodeFormatError:
+            continue
+        rows.append((code, entry.description, entry.billable, entry.notes))
+    info = SetInfo(
+        id=codeset.codeset.id,
+        system=system,
+        year=codeset.codeset.year,
+        source=codeset.codeset.source,
+        path=path,
+        origin=origin,
+        count=len(rows),
+    )
+    return info, rows
 
 
 _CACHE_FORMAT = 1
