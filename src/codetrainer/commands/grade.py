@@ -90,6 +90,21 @@ def find_pack(name: str) -> Path | None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import gc
+
+    # A big hand-in is many small objects (YAML marks, models, results) that all live to
+    # the end; the cyclic collector would scan them again and again while freeing
+    # nothing, which made grading grow faster than the number of answers.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _grade(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _grade(args: argparse.Namespace) -> int:
     from codetrainer.core.diagnostics import count_errors, sort_diagnostics
     from codetrainer.core.packs import load_answers, load_pack
     from codetrainer.core.untrusted import escape_unsafe
@@ -156,6 +171,10 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+_SUGGEST_AT_MOST = 20
+"""Unknown cases that get a "did you mean" (each suggestion scans the pack's case ids)."""
+
+
 def _unknown_cases(pack: Pack, document: YamlDocument) -> list[Diagnostic]:
     """An error for every answer naming a case the pack does not have (linear time)."""
     import difflib
@@ -171,7 +190,13 @@ def _unknown_cases(pack: Pack, document: YamlDocument) -> list[Diagnostic]:
         if not isinstance(case, str) or not case.strip() or case.strip() in known:
             continue
         case = case.strip()
-        guess = difflib.get_close_matches(case, ids, n=1, cutoff=0.6)
+        # a suggestion costs a pass over the pack's ids: only for the first few, so that
+        # a hand-in for the wrong pack stays linear in the number of answers
+        guess = (
+            difflib.get_close_matches(case, ids, n=1, cutoff=0.6)
+            if len(out) < _SUGGEST_AT_MOST
+            else []
+        )
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         message = f"pack '{pack.pack.id}' has no case '{escape_unsafe(case)}'{hint}"
         out.append(document.diagnostic(("answers", i, "case"), message, rule="unknown-case"))
