@@ -299,7 +299,11 @@ class ExamSetupScreen(Screen[None]):
             try:
                 records = store.exams()
             except Exception as exc:
-                self.notify(f"Past exams cannot be read: {exc}", severity="warning", markup=False)
+                self.notify(
+                    f"Past exams cannot be read: {problem_text(exc)}",
+                    severity="warning",
+                    markup=False,
+                )
         unfinished = [r for r in records if r.finished_at is None]
         finished = [r for r in records if r.finished_at is not None][::-1][:_MAX_HISTORY]
         options: list[Option] = []
@@ -351,7 +355,7 @@ class ExamSetupScreen(Screen[None]):
         try:
             session = ExamSession.from_record(record, pool)
         except ExamError as exc:
-            self.notify(str(exc), title="Cannot resume", severity="warning", markup=False)
+            self.notify(problem_text(exc), title="Cannot resume", severity="warning", markup=False)
             return
         self.app.switch_screen(ExamScreen(session))
 
@@ -377,7 +381,7 @@ class ExamSetupScreen(Screen[None]):
         try:
             session = ExamSession.new(self.pool(), n=n, seed=seed, time_limit=time_limit)
         except ExamError as exc:
-            self.notify(str(exc), title="Cannot start", severity="warning", markup=False)
+            self.notify(problem_text(exc), title="Cannot start", severity="warning", markup=False)
             return
         if len(session.cases) < n:
             self.notify(f"Only {len(session.cases)} cases are available; the exam has them all.")

@@ -256,7 +256,11 @@ class ExamSummaryScreen(Screen[None]):
             try:
                 graded = await asyncio.to_thread(self.app.services.grade, case, answer)
             except Exception as exc:
-                self.notify(f"Could not grade this case: {exc}", severity="error", markup=False)
+                self.notify(
+                    f"Could not grade this case: {problem_text(exc)}",
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.results[index] = graded
         from codetrainer.tui.screens.feedback import FeedbackScreen
