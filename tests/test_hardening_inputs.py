@@ -285,3 +285,11 @@ def test_the_report_reads_a_folder_through_the_same_reader(tmp_path: Path, fifo:
     report = load_report([tmp_path], jobs=1)
     assert report.files == 0
     assert any("character device" in p for p in report.problems)
+
+
+def test_codesets_import_cli_names_a_fifo(fifo: Path, tmp_path: Path) -> None:
+    """A FIFO used to be 'no such file' (is_file() is false); now the reader says what it is."""
+    proc = cli("codesets", "import-cpt", str(fifo), "--dest", str(tmp_path / "out"))
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "named pipe (FIFO), not a regular file" in err and "Traceback" not in err
