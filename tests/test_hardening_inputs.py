@@ -262,6 +262,25 @@ def test_validate_on_an_unreadable_folder_is_an_error(world_tmp: Path) -> None:
     assert "1 file checked: 1 error" in err  # ok.yaml was still checked
 
 
+def test_report_on_an_unreadable_folder_is_an_error(world_tmp: Path) -> None:
+    """Listing the folder raised PermissionError (a traceback); now it is a problem."""
+    exports = world_tmp / "exports"
+    exports.mkdir()
+    exports.chmod(0)
+
+    def run() -> tuple[int, str, str]:
+        os.environ["CODETRAINER_HOME"] = str(world_tmp / "home")  # a home this user may read
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["report", str(exports)])
+        return code, out.getvalue(), err.getvalue()
+
+    code, _, err = _as_unprivileged(run)
+    assert code == 1, err
+    assert f"{exports}: error: cannot read the folder: Permission denied" in err
+    assert "Traceback" not in err
+
+
 def test_the_folder_really_is_unreadable_to_the_checking_user(world_tmp: Path) -> None:
     """The premise of the test above, checked the same way (listing fails for that user)."""
     secret = world_tmp / "secret"

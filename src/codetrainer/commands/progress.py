@@ -223,7 +223,7 @@ def _pack_cases(names: list[str] | None) -> dict[str, list[str]] | None:
             out[got[0]] = got[1]
         return out
     available = KnownPacks()  # listed only where somebody attempted them
-    folders = [p for p in (bundled_content_dir() / "packs", user_packs_dir()) if p.is_dir()]
+    folders = [p for p in (bundled_content_dir() / "packs", user_packs_dir()) if _is_dir(p)]
     for path in find_yaml_files(folders):
         try:
             got = ids(path)
@@ -232,3 +232,11 @@ def _pack_cases(names: list[str] | None) -> dict[str, list[str]] | None:
         if got is not None:
             available.setdefault(got[0], got[1])
     return available
+
+
+def _is_dir(path: Path) -> bool:
+    """``Path.is_dir`` that says False where the folder's parent may not be searched."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False

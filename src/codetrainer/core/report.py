@@ -30,7 +30,7 @@ import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -1017,12 +1017,20 @@ def build_report(
     return acc.result(top, (), packs)
 
 
-def _expand(paths: Iterable[Path | str]) -> list[Path]:
+def _expand(paths: Iterable[Path | str], problems: list[str]) -> list[Path]:
+    """Files named, and the ``*.csv``/``*.json`` of folders; a folder that cannot be
+    listed is a problem (its files were not counted), not a traceback."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json")))
+            try:
+                found = [p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json")]
+            except OSError as exc:
+                reason = exc.strerror or "the system refused to list it"
+                problems.append(f"{_name(path)}: error: cannot read the folder: {reason}")
+                continue
+            out.extend(sorted(found))
         else:
             out.append(path)
     return out
@@ -1124,7 +1132,11 @@ def load_report(
     order given. Where worker processes cannot start, everything is read here.
     ``packs`` (pack id -> case ids) gives each pack's case count for the progress.
     """
-    files = _expand(paths)
+    unlisted: list[str] = []
+    files = _expand(paths, unlisted)
+    if unlisted:
+        report = load_report(files, top=top, jobs=jobs, packs=packs)
+        return replace(report, problems=(*unlisted, *report.problems))
     jobs = default_jobs() if jobs is None else max(1, jobs)
     # The aggregation keeps many small objects alive; the cyclic garbage collector would
     # scan them again and again (a third of the time) while finding nothing to free.
