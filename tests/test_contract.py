@@ -18,6 +18,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from codetrainer.commands.schema import json_schema
 from codetrainer.core.packs import detect_kind, load_file
@@ -125,3 +127,40 @@ def test_validate_and_the_schema_agree(path: Path) -> None:
     else:
         assert schema_ok, f"{path.name}: the schema should accept it: {schema_errors[:3]}"
         assert only in {d.rule for d in errors}, [d.rule for d in errors]
+
+
+_PROBE = (CORPUS / "pack-good.yaml").read_text(encoding="utf-8")
+_NUMBERISH = st.text(alphabet=" +-_.0123456789aBe", max_size=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    field=st.sampled_from(['difficulty: "2"', 'units: "1"', 'pointers: ["1", "B"]']),
+    value=_NUMBERISH,
+    quoted=st.booleans(),
+)
+def test_number_text_gets_the_same_verdict(
+    tmp_path_factory: pytest.TempPathFactory, field: str, value: str, quoted: bool
+) -> None:
+    """Any short number-like text, quoted or bare, in difficulty, units or a pointer:
+    validate and the schema accept or refuse it together."""
+    written = f'"{value}"' if quoted or not value.strip() else value
+    key = field.split(":")[0]
+    new = f"{key}: [{written}]" if key == "pointers" else f"{key}: {written}"
+    path = tmp_path_factory.mktemp("probe") / "pack.yaml"
+    path.write_text(_PROBE.replace(field, new, 1), encoding="utf-8")
+    try:
+        data = _editor_view(path)
+    except yaml.YAMLError:
+        return  # not YAML to an editor either (validate reports a syntax error too)
+    _kind, loaded = load_file(path)
+    # a pointer past the case's two diagnoses is a validate-only (cross-field) error
+    validate_ok = not [d for d in loaded.diagnostics if d.is_error and d.rule not in VALIDATE_ONLY]
+    schema_ok = _VALIDATORS["pack"].is_valid(data)
+    bare = yaml.load(written, Loader=_Yaml12Loader)
+    if isinstance(bare, int | float) and not re.fullmatch(r"\s*\+?[0-9]+\s*", written):
+        # SPELLING LOST: an editor sees only the number (1. and 1e0 are both 1.0), so
+        # the schema cannot refuse the spellings validate refuses; it never refuses more
+        assert schema_ok or not validate_ok, (new, [d.format() for d in loaded.diagnostics])
+        return
+    assert validate_ok == schema_ok, (new, [d.format() for d in loaded.diagnostics])

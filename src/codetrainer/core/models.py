@@ -107,6 +107,13 @@ def _pointer(value: Any) -> int:
     raise ValueError(f"'{value}' is not a diagnosis pointer: use 1-12 (or the claim letters A-L)")
 
 
+def _plain_number(value: Any) -> Any:
+    """pydantic would read "1_000" as 1000; authors mean digits (and the schema says so)."""
+    if isinstance(value, str) and "_" in value:
+        raise ValueError(f"'{value}' is not a whole number: write digits only (3, 10)")
+    return value
+
+
 def _text(value: Any) -> Any:
     """Strip surrounding blank space from free text (block scalars end in a newline)."""
     return value.strip() if isinstance(value, str) else value
@@ -130,6 +137,7 @@ Text = Annotated[
     str, BeforeValidator(_text), AfterValidator(_nonblank), WithJsonSchema(schema.TEXT)
 ]
 OptText = Annotated[str, BeforeValidator(_text), WithJsonSchema(schema.OPT_TEXT)]
+WholeNumber = Annotated[int, BeforeValidator(_plain_number)]
 
 
 class _Model(BaseModel):
@@ -167,7 +175,7 @@ class LineKey(_Model):
 
     code: ProcedureCode
     modifiers: list[ModifierCode] = Field(default_factory=list, max_length=4)
-    units: int = Field(default=1, ge=1, le=9999)
+    units: WholeNumber = Field(default=1, ge=1, le=9999)
     pointers: list[Pointer] = Field(default_factory=list, max_length=4)
     why: OptText = ""
     evidence: list[Text] = Field(default_factory=list)
@@ -213,7 +221,7 @@ class Case(_Model):
         "uncertain diagnoses, Guidelines IV.H) or 'facility' (the hospital's inpatient claim, "
         "Guidelines II). Every inpatient case declares it.",
     )
-    difficulty: int = Field(default=1, ge=1, le=5)
+    difficulty: WholeNumber = Field(default=1, ge=1, le=5)
     tags: list[Text] = Field(default_factory=list)
     note: Text
     hints: list[Text] = Field(default_factory=list)
