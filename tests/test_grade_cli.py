@@ -55,7 +55,7 @@ def test_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> No
     code, out, _ = run(capsys, str(SAMPLER), str(SAMPLER_ANSWERS), "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"pack", "score", "cases"}
+    assert set(data) == {"pack", "student", "score", "cases"}
     assert data["pack"] == "grading-sampler"
     assert [c["case"] for c in data["cases"]] == [
         "wrist-buckle-fracture",

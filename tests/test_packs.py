@@ -68,21 +68,22 @@ def test_content_hash_changes_with_the_key(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("note", "what"),
+    ("note", "what", "found"),
     [
-        ("SSN 123-45-6789 on file.", "Social Security"),
-        ("Call back at (555) 123-4567.", "phone"),
-        ("Email pt at someone@example.org.", "e-mail"),
-        ("MRN: 00123456", "MRN"),
-        ("DOB: 03/14/1961", "date of birth"),
+        ("SSN 123-45-6789 on file.", "Social Security", "123-45-6789"),
+        ("Call back at (555) 123-4567.", "phone", "(555) 123-4567"),
+        ("Email pt at someone@example.org.", "e-mail", "someone@example.org"),
+        ("MRN: 00123456", "MRN", "MRN: 00123456"),
+        ("DOB: 03/14/1961", "date of birth", "DOB: 03/14/1961"),
     ],
 )
-def test_real_patient_data_gets_a_warning(tmp_path: Path, note: str, what: str) -> None:
+def test_real_patient_data_gets_a_warning(tmp_path: Path, note: str, what: str, found: str) -> None:
     loaded = load_pack(write(tmp_path, note=note))
     warnings = [d for d in loaded.diagnostics if d.severity == "warning" and d.rule == "phi"]
     assert len(warnings) == 1
     assert what in warnings[0].message
-    assert (warnings[0].line, warnings[0].col) == (9, 11)
+    # at the number itself (the note's first line is line 10, indented 6), not at 'note:'
+    assert (warnings[0].line, warnings[0].col) == (10, 7 + note.index(found))
     assert loaded.ok  # a warning does not stop the pack from loading
 
 

@@ -277,11 +277,13 @@ BROKEN = {
     "foreign.json": json.dumps({"hello": 1}),
     "future.json": json.dumps({"format": "codetrainer-export", "version": 99, "attempts": []}),
     "bad-attempts.json": json.dumps({"format": "codetrainer-export", "version": 1, "attempts": {}}),
+    "no-columns.csv": "name,grade\nx,1\n",
+    "empty.csv": "",
+}
+BAD_ATTEMPT = {
     "bad-item.json": json.dumps(
         {"format": "codetrainer-export", "version": 1, "attempts": [{"pack_id": "p"}]}
     ),
-    "no-columns.csv": "name,grade\nx,1\n",
-    "empty.csv": "",
     "bad-score.csv": "pack_id,case_id,score\np,c,ninety\n",
     "short-row.csv": "pack_id,case_id,score\np,c\n",
 }
@@ -298,6 +300,21 @@ def test_broken_exports_are_reported_and_skipped(tmp_path: Path, name: str) -> N
     [problem] = report.problems
     assert problem.startswith(str(bad)) and ": error: " in problem
     with pytest.raises(ReportError):
+        read_export(bad)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_ATTEMPT))
+def test_a_bad_attempt_is_skipped_and_counted(tmp_path: Path, name: str) -> None:
+    """The file is read; its one bad attempt is skipped, named and counted."""
+    bad = tmp_path / name
+    bad.write_text(BAD_ATTEMPT[name], encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text(format_export([make_attempt()], "csv", student="G"), encoding="utf-8")
+    report = load_report([bad, good])
+    assert report.files == 2 and report.attempts == 1 and report.skipped == 1
+    [problem] = report.problems
+    assert problem.startswith(str(bad)) and ": error: attempt 1 skipped: " in problem
+    with pytest.raises(ReportError):  # reading one export in full stays strict
         read_export(bad)
 
 
@@ -329,7 +346,7 @@ def test_outputs(tmp_path: Path) -> None:
     report = load_report([tmp_path])
     table = render_table(report, top=3)
     assert "Hardest cases" in table and "Students" in table
-    assert "\x1b" not in table and "evil?[2Jname" in table
+    assert "\x1b" not in table and "evil\\x1b[2Jname" in table  # shown escaped
     for name in data:
         assert name in table
     parsed = json.loads(report_to_json(report))
@@ -341,6 +358,7 @@ def test_outputs(tmp_path: Path) -> None:
         "kind": len(report.kinds),
         "wrong_code": len(report.wrong_codes),
         "student": 4,
+        "progress": len(report.progress),
     }
     student_rows = [r for r in rows if r["section"] == "student"]
     assert {r["student"] for r in student_rows} == {*data, "evil\x1b[2Jname"}
@@ -424,9 +442,9 @@ def test_worker_processes_give_the_same_report(
     calls: list[int] = []
     parallel = report_module._aggregate_parallel
 
-    def spy(files: list[Path], jobs: int, top: int | None) -> Any:
+    def spy(files: list[Path], jobs: int, top: int | None, packs: Any = None) -> Any:
         calls.append(jobs)
-        return parallel(files, jobs, top)
+        return parallel(files, jobs, top, packs)
 
     monkeypatch.setattr(report_module, "_aggregate_parallel", spy)
     serial = load_report(paths, jobs=1)

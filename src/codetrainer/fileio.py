@@ -1,13 +1,25 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Files in and out: atomic writes, and the one bounded reader every input goes through.
+
+Writes: a reader sees the old file or the new one, never half of one. Reads: only regular
+files, never more than a limit (a FIFO, a device or a symlink loop is refused with a clear
+message, never a hang, a flood of memory or a traceback).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_bytes_atomic", "write_text_atomic"]
+__all__ = [
+    "InputError",
+    "read_bounded",
+    "write_bytes_atomic",
+    "write_text_atomic",
+]
 
 
 def write_bytes_atomic(path: str | Path, data: bytes, *, make_parents: bool = True) -> None:
@@ -50,3 +62,88 @@ def write_text_atomic(
 ) -> None:
     """Text version of :func:`write_bytes_atomic` (line ends are written as given)."""
     write_bytes_atomic(path, text.encode(encoding), make_parents=make_parents)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class InputError(Exception):
+    """An input cannot be read; ``reason`` says why in words a user can act on."""
+
+    def __init__(self, path: str, reason: str, *, too_large: bool = False) -> None:
+        self.path = path
+        self.reason = reason
+        self.too_large = too_large
+        super().__init__(f"{path}: {reason}")
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _kind(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "the symbolic link points back at itself (a symlink loop); fix or remove the link"
+    if exc.errno == errno.ENOENT:
+        return "no such file (or a symbolic link to a file that does not exist)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied; check who may read the file"
+    return exc.strerror or "the system refused to read it"
+
+
+def read_bounded(path: str | Path, limit: int, *, shown: str | None = None) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    Symbolic links are followed (the kernel detects loops: ELOOP becomes a clear
+    message). The file is opened without blocking, checked with ``fstat`` and refused
+    unless it is a regular file, so a FIFO, ``/dev/zero``, a socket or a folder never
+    hangs the caller or fills the memory; then at most ``limit + 1`` bytes are read (a
+    file that grows while being read is still caught). Raises :class:`InputError`.
+    """
+    name = shown if shown is not None else str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InputError(name, _reason(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(
+                name, f"this is {_kind(info.st_mode)}, not a regular file; name a file instead"
+            )
+        if info.st_size > limit:
+            raise InputError(name, _too_large(info.st_size, limit), too_large=True)
+        chunks: list[bytes] = []
+        got = 0
+        while got <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        if got > limit:
+            raise InputError(name, _too_large(got, limit, grew=True), too_large=True)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(name, _reason(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int, limit: int, *, grew: bool = False) -> str:
+    what = f"more than {limit:,} bytes" if grew else f"{size:,} bytes"
+    return f"the file is {what}, over the {limit:,}-byte limit"

@@ -185,8 +185,10 @@ def _dest(args: argparse.Namespace) -> Path:
 
 
 def _report(result: Any, what: str) -> None:
+    from codetrainer.core.untrusted import escape_unsafe
+
     for warning in result.warnings[:50]:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {escape_unsafe(warning)}", file=sys.stderr)
     if len(result.warnings) > 50:
         print(f"warning: ... and {len(result.warnings) - 50} more", file=sys.stderr)
     parts = [f"{result.codes:,} {what} code{'s' if result.codes != 1 else ''}"]
@@ -224,19 +226,23 @@ def _import_cpt(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace, what: str, run: Callable[[Path, Path], Any]) -> int:
     """Shared shape of the importers: check the file, import, report; 2 usage, 1 failure."""
+    import os
+
     from codetrainer.core.codesets import CodeSetImportError, clear_memo
+    from codetrainer.core.untrusted import escape_unsafe
 
     src = Path(args.file)
-    if not src.is_file():
-        print(f"codetrainer codesets: no such file: {src}", file=sys.stderr)
+    if not os.path.lexists(src):  # a FIFO, a device or a looping link: the reader says so
+        print(f"codetrainer codesets: no such file: {escape_unsafe(str(src))}", file=sys.stderr)
         return 2
     try:
         result = run(src, _dest(args))
     except CodeSetImportError as exc:
-        print(f"codetrainer codesets: import failed:\n{exc}", file=sys.stderr)
+        print(f"codetrainer codesets: import failed:\n{escape_unsafe(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"codetrainer codesets: cannot write: {exc}", file=sys.stderr)
+        reason = escape_unsafe(exc.strerror or str(exc))
+        print(f"codetrainer codesets: cannot write: {reason}", file=sys.stderr)
         return 1
     clear_memo()
     _report(result, what)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from codetrainer.core.diagnostics import Diagnostic
     from codetrainer.core.grading import CaseResult, PackResult
     from codetrainer.core.models import AnswersFile, Pack
-    from codetrainer.core.packs import Loaded
+    from codetrainer.core.yamlio import YamlDocument
 
 __all__ = ["find_pack", "register", "render_table"]
 
@@ -51,17 +52,17 @@ def register(subparsers: Any) -> None:
         help="grade by code shape only, without the ICD-10-CM reference and code sets",
     )
     p.add_argument(
+        "--student",
+        metavar="NAME",
+        default=None,
+        help="the student's name for the report and, with --save, whose attempts these are "
+        "(in a class database, the student's login; default: the answers file's 'student:')",
+    )
+    p.add_argument(
         "--save",
         action="store_true",
         help="record the graded cases as attempts in the progress store (a hand-in counts "
         "as practice); see --store",
-    )
-    p.add_argument(
-        "--student",
-        metavar="NAME",
-        default=None,
-        help="with --save: whose attempts these are (in a class database, the student's "
-        "login; default: the answers file's 'student', else the connected login)",
     )
     add_store_option(p)
     p.add_argument(
@@ -77,7 +78,7 @@ def register(subparsers: Any) -> None:
 def find_pack(name: str) -> Path | None:
     """A pack file for ``name``: the path itself, or the bundled/user pack with that id."""
     path = Path(name)
-    if path.exists():
+    if os.path.lexists(path):  # a broken or looping link is reported when it is read
         return path
     if "/" in name or "\\" in name or name.lower().endswith((".yaml", ".yml")):
         return None
@@ -99,8 +100,24 @@ def find_pack(name: str) -> Path | None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import gc
+
+    # A big hand-in is many small objects (YAML marks, models, results) that all live to
+    # the end; the cyclic collector would scan them again and again while freeing
+    # nothing, which made grading grow faster than the number of answers.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _grade(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _grade(args: argparse.Namespace) -> int:
     from codetrainer.core.diagnostics import count_errors, sort_diagnostics
     from codetrainer.core.packs import load_answers, load_pack
+    from codetrainer.core.untrusted import escape_unsafe
     from codetrainer.core.yamlio import DEFAULT_MAX_BYTES
 
     if args.max_bytes is not None and args.max_bytes < 1:
@@ -116,22 +133,26 @@ def _run(args: argparse.Namespace) -> int:
     if pack_path is None:
         print(
             f"codetrainer grade: no such pack file, and no bundled or user pack has the id "
-            f"'{args.pack}'",
+            f"'{escape_unsafe(args.pack)}'",
             file=sys.stderr,
         )
         return 2
     answers_path = Path(args.answers)
-    if not answers_path.exists():
-        print(f"codetrainer grade: no such answers file: {args.answers}", file=sys.stderr)
+    if not os.path.lexists(answers_path):
+        print(
+            f"codetrainer grade: no such answers file: {escape_unsafe(args.answers)}",
+            file=sys.stderr,
+        )
         return 2
-    shown_pack = args.pack if Path(args.pack).exists() else str(pack_path)
+    shown_pack = args.pack if os.path.lexists(args.pack) else str(pack_path)
     loaded_pack = load_pack(pack_path, max_bytes=max_bytes, display_path=shown_pack)
     loaded_answers = load_answers(answers_path, max_bytes=max_bytes, display_path=args.answers)
     problems = [d for d in loaded_pack.diagnostics if d.is_error]
     problems += [d for d in loaded_answers.diagnostics if d.is_error]
     pack, answers = loaded_pack.value, loaded_answers.value
-    if pack is not None and answers is not None:
-        problems += _unknown_cases(pack, answers, loaded_answers)
+    if pack is not None and loaded_answers.document is not None:
+        # on the raw entries: an answers file with schema errors still shows these too
+        problems += _unknown_cases(pack, loaded_answers.document)
     if problems or pack is None or answers is None:
         for d in sort_diagnostics(problems):
             print(d.format(), file=sys.stderr)
@@ -145,17 +166,20 @@ def _run(args: argparse.Namespace) -> int:
     from codetrainer.core.grading import grade_pack_answers
 
     result = grade_pack_answers(pack, answers, reference=reference, catalog=catalog)
-    if args.save and not _save(args, pack, answers, result):
+    student = (args.student if args.student is not None else answers.student).strip()
+    if args.save and not _save(pack, answers, result, student):
         return 1
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        data = result.to_dict()
+        shaped = {"pack": data.pop("pack"), "student": student, **data}
+        print(json.dumps(shaped, indent=2, ensure_ascii=True, allow_nan=False))
     else:
         width = _width()
         print(
             render_table(
                 result,
                 pack_title=pack.pack.title,
-                student=answers.student,
+                student=student,
                 width=width,
                 explanations=not args.brief,
                 shape_only=reference is None,
@@ -164,13 +188,13 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save(args: argparse.Namespace, pack: Pack, answers: AnswersFile, result: PackResult) -> bool:
+def _save(pack: Pack, answers: AnswersFile, result: PackResult, student_name: str) -> bool:
     """Record every answered case as an attempt, all in one transaction; False if not saved."""
     from codetrainer.core.answer import GivenAnswer
     from codetrainer.core.store import StoreError, attempt_from_result
     from codetrainer.core.stores import describe_target, open_store, store_target
 
-    student = (args.student or answers.student or "").strip() or None
+    student = student_name or None
     entries: dict[str, Any] = {}
     for given in answers.answers:
         entries.setdefault(given.case, given)
@@ -204,27 +228,35 @@ def _save(args: argparse.Namespace, pack: Pack, answers: AnswersFile, result: Pa
     return True
 
 
-def _unknown_cases(
-    pack: Pack, answers: AnswersFile, loaded: Loaded[AnswersFile]
-) -> list[Diagnostic]:
+_SUGGEST_AT_MOST = 20
+"""Unknown cases that get a "did you mean" (each suggestion scans the pack's case ids)."""
+
+
+def _unknown_cases(pack: Pack, document: YamlDocument) -> list[Diagnostic]:
+    """An error for every answer naming a case the pack does not have (linear time)."""
     import difflib
 
-    from codetrainer.core.diagnostics import Diagnostic
+    from codetrainer.core.untrusted import escape_unsafe
 
-    known = [case.id for case in pack.cases]
+    ids = [case.id for case in pack.cases]
+    known = set(ids)  # a set: 100k answers are checked in linear time, not quadratic
+    entries = document.data.get("answers") if isinstance(document.data, dict) else None
     out: list[Diagnostic] = []
-    for i, entry in enumerate(answers.answers):
-        if entry.case in known:
+    for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+        case = entry.get("case") if isinstance(entry, dict) else None
+        if not isinstance(case, str) or not case.strip() or case.strip() in known:
             continue
-        guess = difflib.get_close_matches(entry.case, known, n=1, cutoff=0.6)
+        case = case.strip()
+        # a suggestion costs a pass over the pack's ids: only for the first few, so that
+        # a hand-in for the wrong pack stays linear in the number of answers
+        guess = (
+            difflib.get_close_matches(case, ids, n=1, cutoff=0.6)
+            if len(out) < _SUGGEST_AT_MOST
+            else []
+        )
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        message = f"pack '{pack.pack.id}' has no case '{entry.case}'{hint}"
-        if loaded.document is not None:
-            out.append(
-                loaded.document.diagnostic(("answers", i, "case"), message, rule="unknown-case")
-            )
-        else:  # pragma: no cover - a loaded answers file always has its document
-            out.append(Diagnostic(loaded.path, 1, 1, "error", message, "unknown-case"))
+        message = f"pack '{pack.pack.id}' has no case '{escape_unsafe(case)}'{hint}"
+        out.append(document.diagnostic(("answers", i, "case"), message, rule="unknown-case"))
     return out
 
 
@@ -261,11 +293,13 @@ def _width() -> int:
 
 
 def _clean(text: str | None, limit: int | None = None) -> str:
-    """One line of plain text: control characters shown as '?', blank runs folded."""
+    """One line of plain text: control characters shown escaped (``\\x1b``), blank runs
+    folded."""
+    from codetrainer.core.untrusted import escape_unsafe
+
     if text is None:
         return "-"
-    out = "".join("?" if (ord(ch) < 32 or 127 <= ord(ch) < 160) else ch for ch in text)
-    out = " ".join(out.split()) or '""'
+    out = " ".join(escape_unsafe(text.replace("\t", " ")).split()) or '""'
     if limit is not None and len(out) > limit:
         out = out[: limit - 1] + "~"
     return out

@@ -120,6 +120,8 @@ def _run(args: argparse.Namespace) -> int:
                 print()
                 print(tables)
     if not hits:
-        print(f"codetrainer lookup: nothing matches '{query}'", file=sys.stderr)
+        from codetrainer.core.untrusted import escape_unsafe
+
+        print(f"codetrainer lookup: nothing matches '{escape_unsafe(query)}'", file=sys.stderr)
         return 1
     return 0

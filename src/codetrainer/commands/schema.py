@@ -26,37 +26,6 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=_run)
 
 
-def _loosen(node: Any) -> Any:
-    """YAML authors may write numbers and booleans bare or quoted: accept both.
-
-    The loader reads every scalar as text and the models convert it, so ``difficulty: 2``
-    and ``difficulty: "2"`` are the same to codetrainer; the schema says so too.
-    """
-    if isinstance(node, dict):
-        node = {k: _loosen(v) for k, v in node.items()}
-        kind = node.get("type")
-        if kind == "integer":
-            rest = {k: v for k, v in node.items() if k not in ("type", "minimum", "maximum")}
-            bounds = {k: node[k] for k in ("minimum", "maximum") if k in node}
-            return {
-                **rest,
-                "anyOf": [{"type": "integer", **bounds}, {"type": "string", "pattern": r"^\d+$"}],
-            }
-        if kind == "boolean":
-            rest = {k: v for k, v in node.items() if k != "type"}
-            return {
-                **rest,
-                "anyOf": [
-                    {"type": "boolean"},
-                    {"type": "string", "enum": ["true", "false", "yes", "no"]},
-                ],
-            }
-        return node
-    if isinstance(node, list):
-        return [_loosen(v) for v in node]
-    return node
-
-
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one file kind."""
     from pydantic import BaseModel
@@ -76,7 +45,9 @@ def json_schema(kind: str) -> dict[str, Any]:
         "billing-answers": BillingAnswersFile,
     }
     model = models[kind]
-    schema: dict[str, Any] = _loosen(model.model_json_schema(mode="validation"))
+    from codetrainer.core.contract import editor_schema
+
+    schema: dict[str, Any] = editor_schema(model.model_json_schema(mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"codetrainer {kind} file"
     return schema

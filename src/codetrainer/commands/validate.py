@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ def register(subparsers: Any) -> None:
             "printed as "
             "PATH:LINE:COL: error|warning: MESSAGE. Folders are searched for *.yaml/*.yml. "
             "Answer-key codes are checked against the FY2026 ICD-10-CM reference and the "
-            "loaded code sets. Exit 0 when clean, 1 on errors, 2 on usage errors."
+            "loaded code sets: the bundled ones, yours (imported or copied into the user "
+            "code sets folder) and any code set named among the PATHs. Exit 0 when clean, "
+            "1 on errors, 2 on usage errors."
         ),
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: bundled)")
@@ -52,38 +55,30 @@ def validate_paths(
     max_bytes: int | None = None,
     use_reference: bool = True,
 ) -> tuple[list[dict[str, Any]], list[Any]]:
-    """Load every file; return (per-file summaries, all diagnostics in file order)."""
+    """Load every file; return (per-file summaries, all diagnostics in file order).
+
+    Code sets among the files count as loaded: a pack's service codes that only they
+    list are not reported as "not in the loaded code sets". Course files are checked
+    once every pack of the run is loaded; billing files and drill decks have loaders of
+    their own.
+    """
+    from codetrainer.commands.billing import validate_billing_file
     from codetrainer.core.curriculum.course import check_course_files, looks_like_course
-    from codetrainer.core.diagnostics import Diagnostic, count_errors, sort_diagnostics
-    from codetrainer.core.packs import PackCheck, find_yaml_files, load_file
+    from codetrainer.core.diagnostics import Diagnostic, sort_diagnostics
+    from codetrainer.core.packs import find_yaml_files, load_file
     from codetrainer.core.yamlio import DEFAULT_MAX_BYTES
 
-    checks: list[PackCheck] = []
-    if use_reference:
-        checks = _reference_checks()
-    files: list[dict[str, Any]] = []
+    limit = max_bytes or DEFAULT_MAX_BYTES
     diagnostics: list[Diagnostic] = []
-    pack_ids: dict[str, str] = {}
+    files: list[dict[str, Any]] = []
     courses: list[Path] = []
-    loaded_packs: list[Any] = []
-    from codetrainer.commands.billing import validate_billing_file
-
-    for path in find_yaml_files(paths):
-        billing = validate_billing_file(
-            path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, use_reference=use_reference
-        )
+    first: list[tuple[Path, str | None, Any]] = []
+    for path in find_yaml_files(paths, diagnostics):
+        billing = validate_billing_file(path, max_bytes=limit, use_reference=use_reference)
         if billing is not None:  # billing packs, billing answers, billing reference files
             b_kind, b_found = billing
             diagnostics.extend(b_found)
-            n_err = count_errors(b_found)
-            files.append(
-                {
-                    "path": str(path),
-                    "kind": b_kind,
-                    "errors": n_err,
-                    "warnings": len(b_found) - n_err,
-                }
-            )
+            files.append(_summary(path, b_kind, b_found))
             continue
         if looks_like_course(path):  # checked once every pack of the run is loaded
             courses.append(path)
@@ -91,16 +86,30 @@ def validate_paths(
         if _is_deck(path):  # drill decks have their own loader (codetrainer.core.drills)
             from codetrainer.core.drills.decks import load_deck
 
-            deck = load_deck(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, generate=False)
+            deck = load_deck(path, max_bytes=limit, generate=False)
             found = list(deck.diagnostics)
             diagnostics.extend(found)
             files.append(_summary(path, "deck", found))
             continue
-        kind, loaded = load_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, checks=checks)
-        if kind == "pack" and loaded.value is not None:
-            loaded_packs.append(loaded.value)
+        first.append((path, *load_file(path, max_bytes=limit)))
+    checks: list[Any] = []
+    if use_reference:
+        from codetrainer.core.codesets import set_rows
+
+        named = [
+            set_rows(loaded.value, str(path), "user")
+            for path, kind, loaded in first
+            if kind == "codeset" and loaded.value is not None
+        ]
+        checks = _reference_checks(named)
+    pack_ids: dict[str, str] = {}
+    loaded_packs: list[Any] = []
+    for path, kind, loaded in first:
+        if kind == "pack" and checks:
+            kind, loaded = load_file(path, max_bytes=limit, checks=checks)
         found = list(loaded.diagnostics)
         if kind == "pack" and loaded.value is not None:
+            loaded_packs.append(loaded.value)
             pack_id = loaded.value.pack.id
             if pack_id in pack_ids:
                 line, col = loaded.document.locate(("pack", "id")) if loaded.document else (1, 1)
@@ -117,25 +126,10 @@ def validate_paths(
                 )
             pack_ids.setdefault(pack_id, str(path))
         diagnostics.extend(found)
-        files.append(
-            {
-                "path": str(path),
-                "kind": kind,
-                "errors": count_errors(found),
-                "warnings": len(found) - count_errors(found),
-            }
-        )
+        files.append(_summary(path, kind, found))
     for loaded_course in check_course_files(courses, loaded_packs, max_bytes=max_bytes):
-        found = loaded_course.diagnostics
-        diagnostics.extend(found)
-        files.append(
-            {
-                "path": loaded_course.path,
-                "kind": "course",
-                "errors": count_errors(found),
-                "warnings": len(found) - count_errors(found),
-            }
-        )
+        diagnostics.extend(loaded_course.diagnostics)
+        files.append(_summary(loaded_course.path, "course", loaded_course.diagnostics))
     return files, sort_diagnostics(diagnostics)
 
 
@@ -149,44 +143,49 @@ def _is_deck(path: Path) -> bool:
     return any(line.split(b"#")[0].rstrip() == b"deck:" for line in head.splitlines())
 
 
-def _summary(path: Path, kind: str, found: list[Any]) -> dict[str, Any]:
+def _summary(path: Path | str, kind: str | None, found: list[Any]) -> dict[str, Any]:
     errors = sum(1 for d in found if d.is_error)
     return {"path": str(path), "kind": kind, "errors": errors, "warnings": len(found) - errors}
 
 
-def _reference_checks() -> list[Any]:
+def _reference_checks(named_sets: list[Any]) -> list[Any]:
+    """The reference and catalog checks (the catalog has the code sets named too), and the
+    IV.H check of assessment lines for diagnoses keyed without evidence."""
     try:
-        from codetrainer.core.refcheck import reference_checks
+        from codetrainer.core.codesets import load_catalog
+        from codetrainer.core.curriculum.claims import uncertain_assessment_check
+        from codetrainer.core.refcheck import make_check
+        from codetrainer.core.reference import ReferenceUnavailable, load_reference
     except ImportError:  # pragma: no cover - only while the reference is being built
         return []
-    checks: list[Any] = reference_checks()
-    checks.extend(_assessment_checks())
+    try:
+        reference: Any = load_reference()
+    except ReferenceUnavailable:
+        reference = None
+    catalog = load_catalog(reference=reference)
+    if named_sets:
+        catalog = catalog.with_sets(named_sets)
+    checks: list[Any] = [make_check(reference, catalog)]
+    if reference is not None:
+        checks.append(uncertain_assessment_check(reference))
     return checks
 
 
-def _assessment_checks() -> list[Any]:
-    """IV.H on assessment lines, for diagnoses keyed without evidence (needs the reference)."""
-    from codetrainer.core.curriculum.claims import uncertain_assessment_check
-    from codetrainer.core.reference import ReferenceUnavailable, load_reference
-
-    try:
-        reference = load_reference()
-    except ReferenceUnavailable:
-        return []
-    return [uncertain_assessment_check(reference)]
-
-
 def _run(args: argparse.Namespace) -> int:
+    from codetrainer.core.untrusted import escape_unsafe
     from codetrainer.paths import bundled_content_dir
 
     if args.max_bytes is not None and args.max_bytes < 1:
         print("codetrainer validate: --max-bytes must be a positive number", file=sys.stderr)
         return 2
     paths = [Path(p) for p in args.paths] or [bundled_content_dir()]
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]  # a looping link is read
     if missing:
         for m in missing:
-            print(f"codetrainer validate: no such file or folder: {m}", file=sys.stderr)
+            print(
+                f"codetrainer validate: no such file or folder: {escape_unsafe(m)}",
+                file=sys.stderr,
+            )
         return 2
     files, diagnostics = validate_paths(
         paths, max_bytes=args.max_bytes, use_reference=not args.no_reference

@@ -34,6 +34,7 @@ from codetrainer.core.codes import CodeFormatError, System, detect_system, norma
 from codetrainer.core.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from codetrainer.core.models import CodeSet
     from codetrainer.core.reference import Reference
 
 __all__ = [
@@ -132,6 +133,19 @@ class Catalog:
             self._codes[key] = _Raw(description, billable, notes, info.id, info.origin)
             count += 1
         self.sets.append(info)
+
+    def with_sets(
+        self, extra: Iterable[tuple[SetInfo, Iterable[tuple[str, str, bool, str]]]]
+    ) -> Catalog:
+        """A new catalog: this one's codes plus ``extra`` sets (e.g. files named to
+        ``validate``); an extra set of origin ``user`` overrides bundled entries."""
+        out = Catalog(reference=self._reference_source, problems=self.problems)
+        out._codes = dict(self._codes)
+        out.sets = list(self.sets)
+        out.overridden = self.overridden
+        for info, rows in extra:
+            out._add(info, rows)
+        return out
 
     # -- reference ------------------------------------------------------------------------
 
@@ -299,25 +313,33 @@ def _read_sets(
         codeset = result.value
         if codeset is None:
             continue
-        system = codeset.system
-        rows: list[tuple[str, str, bool, str]] = []
-        for entry in codeset.codes:
-            try:
-                code = normalize(entry.code, system).code
-            except CodeFormatError:
-                continue
-            rows.append((code, entry.description, entry.billable, entry.notes))
-        info = SetInfo(
-            id=codeset.codeset.id,
-            system=system,
-            year=codeset.codeset.year,
-            source=codeset.codeset.source,
-            path=str(path),
-            origin=origin,
-            count=len(rows),
-        )
-        loaded.append((info, rows))
+        loaded.append(set_rows(codeset, str(path), origin))
     return loaded, problems
+
+
+def set_rows(
+    codeset: CodeSet, path: str, origin: Origin
+) -> tuple[SetInfo, list[tuple[str, str, bool, str]]]:
+    """A loaded code set file as a catalog set: its info and ``(code, description,
+    billable, notes)`` rows, codes in canonical form."""
+    system = codeset.system
+    rows: list[tuple[str, str, bool, str]] = []
+    for entry in codeset.codes:
+        try:
+            code = normalize(entry.code, system).code
+        except CodeFormatError:
+            continue
+        rows.append((code, entry.description, entry.billable, entry.notes))
+    info = SetInfo(
+        id=codeset.codeset.id,
+        system=system,
+        year=codeset.codeset.year,
+        source=codeset.codeset.source,
+        path=path,
+        origin=origin,
+        count=len(rows),
+    )
+    return info, rows
 
 
 _CACHE_FORMAT = 1
@@ -652,6 +674,23 @@ def _year_from(name: str, year: str | None) -> str:
     return m.group(1) if m else time.strftime("%Y")
 
 
+MAX_IMPORT_BYTES = 128 * 1024 * 1024
+"""The largest file an importer reads (the CMS HCPCS file is about 20 MB)."""
+
+
+def _read_source(src: Path) -> bytes:
+    """An import's source file through the bounded reader (no FIFOs, devices, link loops)."""
+    from codetrainer.core.untrusted import escape_unsafe
+    from codetrainer.fileio import InputError, read_bounded
+
+    try:
+        return read_bounded(src, MAX_IMPORT_BYTES)
+    except InputError as exc:
+        raise CodeSetImportError(
+            [f"{escape_unsafe(str(src))}: cannot read the file: {exc.reason}"]
+        ) from None
+
+
 def import_hcpcs(src: Path, dest_dir: Path, *, year: str | None = None) -> ImportResult:
     """Import the CMS annual HCPCS Level II file into two YAML code sets in ``dest_dir``.
 
@@ -661,10 +700,7 @@ def import_hcpcs(src: Path, dest_dir: Path, *, year: str | None = None) -> Impor
     """
     src = Path(src)
     result = ImportResult()
-    try:
-        raw = src.read_bytes()
-    except OSError as exc:
-        raise CodeSetImportError([f"{src}: cannot read the file: {exc.strerror or exc}"]) from None
+    raw = _read_source(src)
     text = _decode(raw, str(src), result.warnings)
     records, skipped, warnings, errors = parse_hcpcs(text)
     result.warnings.extend(warnings)
@@ -787,10 +823,7 @@ def import_cpt(
         raise CodeSetImportError(
             [f"'{set_id}' is not a valid set id: use lowercase letters, digits and hyphens"]
         )
-    try:
-        raw = src.read_bytes()
-    except OSError as exc:
-        raise CodeSetImportError([f"{src}: cannot read the file: {exc.strerror or exc}"]) from None
+    raw = _read_source(src)
     text = _decode(raw, str(src), result.warnings)
     if not text.strip():
         raise CodeSetImportError([f"{src}: the file is empty"])

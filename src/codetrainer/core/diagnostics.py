@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from codetrainer.core.untrusted import escape_unsafe
+
 __all__ = ["CodetrainerError", "Diagnostic", "Severity", "count_errors", "sort_diagnostics"]
 
 Severity = Literal["error", "warning"]
@@ -28,11 +30,20 @@ class Diagnostic:
     """A short stable identifier (``yaml-duplicate-key``) for tools and tests."""
 
     def format(self) -> str:
-        """The classic compiler shape editors can jump to."""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        """The classic compiler shape editors can jump to.
+
+        Path and message may quote user text: control characters and bidi overrides in
+        them are shown escaped (``\\x1b``), never raw.
+        """
+        path, message = escape_unsafe(self.path), escape_unsafe(self.message)
+        return f"{path}:{self.line}:{self.col}: {self.severity}: {message}"
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """A JSON-ready dict (path and message escaped as in :meth:`format`)."""
+        out = asdict(self)
+        out["path"] = escape_unsafe(self.path)
+        out["message"] = escape_unsafe(self.message)
+        return out
 
     @property
     def is_error(self) -> bool:

@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from codetrainer.core import contract as schema
 from codetrainer.core.codes import CodeFormatError, System, detect_system, normalize, try_normalize
 
 __all__ = [
@@ -106,6 +107,13 @@ def _pointer(value: Any) -> int:
     raise ValueError(f"'{value}' is not a diagnosis pointer: use 1-12 (or the claim letters A-L)")
 
 
+def _plain_number(value: Any) -> Any:
+    """pydantic would read "1_000" as 1000; authors mean digits (and the schema says so)."""
+    if isinstance(value, str) and "_" in value:
+        raise ValueError(f"'{value}' is not a whole number: write digits only (3, 10)")
+    return value
+
+
 def _text(value: Any) -> Any:
     """Strip surrounding blank space from free text (block scalars end in a newline)."""
     return value.strip() if isinstance(value, str) else value
@@ -117,25 +125,19 @@ def _nonblank(value: str) -> str:
     return value
 
 
-IcdCode = Annotated[str, AfterValidator(_icd)]
-ProcedureCode = Annotated[str, AfterValidator(_procedure)]
-ModifierCode = Annotated[str, AfterValidator(_modifier)]
-AnyCode = Annotated[str, AfterValidator(_any_code)]
-Pointer = Annotated[
-    int,
-    BeforeValidator(_pointer),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 1, "maximum": 12},
-                {"type": "string", "pattern": "^([1-9]|1[0-2]|[A-La-l])$"},
-            ]
-        }
-    ),
+# Each type carries its exact JSON Schema (codetrainer.core.contract), so that an editor
+# checking the schema agrees with validate.
+IcdCode = Annotated[str, AfterValidator(_icd), WithJsonSchema(schema.ICD_CODE)]
+ProcedureCode = Annotated[str, AfterValidator(_procedure), WithJsonSchema(schema.PROCEDURE_CODE)]
+ModifierCode = Annotated[str, AfterValidator(_modifier), WithJsonSchema(schema.MODIFIER_CODE)]
+AnyCode = Annotated[str, AfterValidator(_any_code), WithJsonSchema(schema.ANY_CODE)]
+Pointer = Annotated[int, BeforeValidator(_pointer), WithJsonSchema(schema.POINTER)]
+Slug = Annotated[str, AfterValidator(_slug), WithJsonSchema(schema.SLUG)]
+Text = Annotated[
+    str, BeforeValidator(_text), AfterValidator(_nonblank), WithJsonSchema(schema.TEXT)
 ]
-Slug = Annotated[str, AfterValidator(_slug)]
-Text = Annotated[str, BeforeValidator(_text), AfterValidator(_nonblank)]
-OptText = Annotated[str, BeforeValidator(_text)]
+OptText = Annotated[str, BeforeValidator(_text), WithJsonSchema(schema.OPT_TEXT)]
+WholeNumber = Annotated[int, BeforeValidator(_plain_number)]
 
 
 class _Model(BaseModel):
@@ -173,7 +175,7 @@ class LineKey(_Model):
 
     code: ProcedureCode
     modifiers: list[ModifierCode] = Field(default_factory=list, max_length=4)
-    units: int = Field(default=1, ge=1, le=9999)
+    units: WholeNumber = Field(default=1, ge=1, le=9999)
     pointers: list[Pointer] = Field(default_factory=list, max_length=4)
     why: OptText = ""
     evidence: list[Text] = Field(default_factory=list)
@@ -219,7 +221,7 @@ class Case(_Model):
         "uncertain diagnoses, Guidelines IV.H) or 'facility' (the hospital's inpatient claim, "
         "Guidelines II). Every inpatient case declares it.",
     )
-    difficulty: int = Field(default=1, ge=1, le=5)
+    difficulty: WholeNumber = Field(default=1, ge=1, le=5)
     tags: list[Text] = Field(default_factory=list)
     note: Text
     hints: list[Text] = Field(default_factory=list)
@@ -268,7 +270,9 @@ class CodeSetInfo(_Model):
     """The ``codeset:`` header."""
 
     id: Slug
-    system: Literal["ICD-10-CM", "CPT", "HCPCS", "MODIFIER"]
+    system: Annotated[
+        Literal["ICD-10-CM", "CPT", "HCPCS", "MODIFIER"], WithJsonSchema(schema.SYSTEM)
+    ]
     year: Text
     source: OptText = ""
 
@@ -322,9 +326,12 @@ class AnswerEntry(_Model):
 
     case: Text
     diagnoses: list[OptText] = Field(default_factory=list, max_length=12)
-    lines: list[Annotated[AnswerLineEntry, BeforeValidator(_bare_line)]] = Field(
-        default_factory=list
-    )
+    lines: list[
+        Annotated[
+            AnswerLineEntry,
+            BeforeValidator(_bare_line, json_schema_input_type=AnswerLineEntry | str | float),
+        ]
+    ] = Field(default_factory=list)
     query: OptText = ""
 
 

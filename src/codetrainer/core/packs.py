@@ -8,6 +8,8 @@ offending key or value.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
 import types
 import typing
@@ -82,17 +84,46 @@ def detect_kind(data: Any) -> FileKind | None:
     return None
 
 
-def find_yaml_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named directly, and ``*.yaml``/``*.yml`` below folders (sorted)."""
+def find_yaml_files(
+    paths: Iterable[str | Path], errors: list[Diagnostic] | None = None
+) -> Iterator[Path]:
+    """Files named directly, and ``*.yaml``/``*.yml`` below folders (sorted).
+
+    Links to folders are not followed (no loops); links to files are listed, so a broken
+    or looping link is reported when it is read. A folder that cannot be listed is an
+    error: appended to ``errors`` when given (otherwise it is skipped silently).
+    """
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(
-                q for q in p.rglob("*") if q.suffix.lower() in {".yaml", ".yml"} and q.is_file()
-            )
-            yield from found
+            found: list[Path] = []
+
+            def failed(exc: OSError, top: Path = p) -> None:
+                if errors is not None:
+                    where = exc.filename if exc.filename is not None else top
+                    errors.append(_folder_error(str(where), exc))
+
+            for folder, _dirs, names in os.walk(p, onerror=failed):
+                found.extend(
+                    Path(folder, n) for n in names if Path(n).suffix.lower() in {".yaml", ".yml"}
+                )
+            yield from sorted(found)
         else:
             yield p
+
+
+def _folder_error(path: str, exc: OSError) -> Diagnostic:
+    reason = exc.strerror or "the system refused to list it"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        reason = "permission denied; check who may read the folder"
+    return Diagnostic(
+        path,
+        1,
+        1,
+        "error",
+        f"cannot read the folder: {reason} (its files were not checked)",
+        "io-folder",
+    )
 
 
 def normalize_space(text: str) -> str:
@@ -504,13 +535,17 @@ def _phi_warnings(doc: YamlDocument, case_index: int, note: str) -> list[Diagnos
     for pattern, what in _PHI_PATTERNS:
         match = pattern.search(note)
         if match:
+            # at the line holding the number, not at the 'note:' key
+            line, col = doc.locate_text(("cases", case_index, "note"), match.group(0))
             out.append(
-                doc.diagnostic(
-                    ("cases", case_index, "note"),
+                Diagnostic(
+                    doc.path,
+                    line,
+                    col,
+                    "warning",
                     f"the note seems to contain {what} ('{match.group(0)}'); packs must hold "
                     "invented or de-identified notes only: replace it with [redacted]",
-                    severity="warning",
-                    rule="phi",
+                    "phi",
                 )
             )
     return out

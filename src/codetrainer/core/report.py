@@ -26,10 +26,11 @@ import csv
 import gc
 import io
 import json
+import math
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence, Set
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from dataclasses import asdict, dataclass, field, replace
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -43,8 +44,12 @@ __all__ = [
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
     "CaseDifficulty",
+    "CaseMatrix",
     "ClassReport",
     "CountRow",
+    "KnownPacks",
+    "MatrixRow",
+    "PackProgress",
     "ReportError",
     "StudentExport",
     "StudentTotal",
@@ -53,7 +58,9 @@ __all__ = [
     "export_attempts",
     "format_export",
     "load_report",
+    "matrix_to_csv",
     "read_export",
+    "render_matrix",
     "render_table",
     "report_to_csv",
     "report_to_json",
@@ -182,21 +189,52 @@ def _detect(path: Path, text: str) -> str:
     return "json" if text.lstrip().startswith("{") else "csv"
 
 
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+"""The largest export file read (a year of daily practice is a few MiB)."""
+
+
 def _read_text(path: Path) -> str:
+    from codetrainer.fileio import InputError, read_bounded
+
     try:
         # bytes, not read_text: universal newlines would turn a "\r" inside a cell into "\n"
-        return path.read_bytes().decode("utf-8-sig")
+        return read_bounded(path, MAX_EXPORT_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReportError(f"{path}: error: not UTF-8 text ({exc.reason})") from exc
-    except OSError as exc:
-        raise ReportError(f"{path}: error: cannot read it ({exc.strerror or exc})") from exc
+        raise ReportError(f"{_name(path)}: error: not UTF-8 text ({exc.reason})") from exc
+    except InputError as exc:
+        raise ReportError(f"{_name(path)}: error: cannot read it: {exc.reason}") from exc
+
+
+def _name(path: Path | str) -> str:
+    """A file name as messages quote it (control characters escaped)."""
+    from codetrainer.core.untrusted import escape_unsafe
+
+    return escape_unsafe(str(path))
+
+
+MAX_SECONDS = 10_000_000.0
+"""The most seconds one attempt can take (about 115 days); more is a damaged value."""
+
+
+def _check_numbers(score: float, seconds: float) -> str:
+    """Why a score or time is impossible, or "" when both are fine (NaN fails both tests)."""
+    if not 0.0 <= score <= 100.0:
+        return f"score {score!r} is not a number from 0 to 100"
+    if not 0.0 <= seconds <= MAX_SECONDS:
+        return f"seconds {seconds!r} is not a time from 0 to {MAX_SECONDS:,.0f}"
+    return ""
 
 
 def _json_payload(path: Path, text: str) -> dict[str, Any]:
     try:
-        payload = json.loads(text)
+        payload = json.loads(text)  # NaN/Infinity read as numbers, then refused per attempt
+    except RecursionError:
+        raise ReportError(
+            f"{_name(path)}: error: the JSON is nested too deeply to be an export "
+            "(brackets inside brackets, hundreds of levels)"
+        ) from None
     except ValueError as exc:
-        raise ReportError(f"{path}: error: not valid JSON ({exc})") from exc
+        raise ReportError(f"{_name(path)}: error: not valid JSON ({exc})") from exc
     if not isinstance(payload, dict) or payload.get("format") != EXPORT_FORMAT:
         raise ReportError(
             f'{path}: error: not a codetrainer export (no "format": "{EXPORT_FORMAT}")'
@@ -253,9 +291,18 @@ def read_export(path: Path | str) -> StudentExport:
         attempts = []
         for n, item in enumerate(payload["attempts"], start=1):
             try:
-                attempts.append(Attempt.from_dict(item))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ReportError(f"{source}: error: attempt {n}: {exc!r}") from exc
+                attempt = Attempt.from_dict(item)
+                why = _check_numbers(float(attempt.score), float(attempt.seconds))
+                if why:
+                    raise ValueError(why)
+                attempts.append(attempt)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else ""
+                if isinstance(exc, KeyError):
+                    reason = f"the field {reason!r} is missing"
+                raise ReportError(
+                    f"{_name(source)}: error: attempt {n}: {_name(reason or 'not an attempt')}"
+                ) from exc
         student = str(payload.get("student") or "") or source.stem
         return StudentExport(student=student, attempts=tuple(attempts), source=str(source))
     index, rows = _csv_rows(source, text)
@@ -292,8 +339,15 @@ def read_export(path: Path | str) -> StudentExport:
                     tags=tuple(str(t) for t in json.loads(cell(row, "tags") or "[]")),
                 )
             )
+            why = _check_numbers(attempts[-1].score, attempts[-1].seconds)
+            if why:
+                raise ValueError(why)
+        except RecursionError:
+            raise ReportError(
+                f"{_name(source)}:{line}: error: a JSON cell is nested too deeply"
+            ) from None
         except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
-            raise ReportError(f"{source}:{line}: error: {exc}") from exc
+            raise ReportError(f"{_name(source)}:{line}: error: {_name(str(exc))}") from exc
     return StudentExport(
         student=student or source.stem, attempts=tuple(attempts), source=str(source)
     )
@@ -329,7 +383,8 @@ def _floats(cells: Sequence[Any], what: str, rows_from: int = 1) -> list[float]:
         raise  # pragma: no cover - map failed, so one cell fails
 
 
-def _json_rows(path: Path, payload: dict[str, Any]) -> list[_Row]:
+def _json_rows(path: Path, payload: dict[str, Any]) -> tuple[list[_Row], list[str]]:
+    """The rows of a JSON export, and a message for every attempt skipped as impossible."""
     items = payload["attempts"]
     try:
         got = list(map(_JSON_FIELDS, items))
@@ -346,15 +401,25 @@ def _json_rows(path: Path, payload: dict[str, Any]) -> list[_Row]:
         try:
             score_col = _floats(scores, "score")
             seconds_col = _floats(seconds, "seconds")
-        except ReportError as exc:
-            raise ReportError(f"{path}: error: {exc}") from None
+        except ReportError:
+            score_col = seconds_col = []  # the careful path names the attempt at fault
+        # every score in 0-100 and every time in range (a NaN makes the sum NaN)
+        in_range = (
+            bool(score_col)
+            and math.isfinite(sum(score_col) + sum(seconds_col))
+            and min(score_col) >= 0.0
+            and max(score_col) <= 100.0
+            and min(seconds_col) >= 0.0
+            and max(seconds_col) <= MAX_SECONDS
+        )
         if (
-            set(map(type, chain(created, packs, cases))) <= {str}
+            in_range
+            and set(map(type, chain(created, packs, cases))) <= {str}
             and set(map(type, chain(kinds, wrong))) <= {list}
             and set(map(type, chain.from_iterable(chain(kinds, wrong)))) <= {str}
         ):
             id_col = [("" if x is None else str(x)) for x in ids]
-            return list(
+            rows = list(
                 zip(
                     created,
                     id_col,
@@ -367,13 +432,19 @@ def _json_rows(path: Path, payload: dict[str, Any]) -> list[_Row]:
                     strict=True,
                 )
             )
-    # the careful path: odd or broken attempts, with the number of the attempt at fault
+            return rows, []
+    # the careful path: odd or broken attempts are skipped, each named by its number
     out: list[_Row] = []
+    skipped: list[str] = []
     for n, item in enumerate(items, start=1):
         try:
+            if not isinstance(item, dict):
+                raise TypeError("an attempt must be a JSON object")
             raw_id = item.get("id")
             row_kinds = item.get("kinds") or []
             row_wrong = item.get("wrong_codes") or []
+            if "pack_id" not in item or "case_id" not in item or "score" not in item:
+                raise KeyError("pack_id, case_id and score are required")
             texts = (item.get("created_at") or "", item["pack_id"], item["case_id"])
             if not all(isinstance(t, str) for t in texts):
                 raise TypeError("created_at, pack_id and case_id must be text")
@@ -381,34 +452,60 @@ def _json_rows(path: Path, payload: dict[str, Any]) -> list[_Row]:
                 isinstance(x, str) for x in chain(row_kinds, row_wrong)
             ):
                 raise TypeError("kinds and wrong_codes must be lists of text")
+            raw_score, raw_seconds = item["score"], item.get("seconds") or 0.0
+            if isinstance(raw_score, bool) or not isinstance(raw_score, int | float | str):
+                raise TypeError(f"score {_short(raw_score)} is not a number")
+            if isinstance(raw_seconds, bool) or not isinstance(raw_seconds, int | float | str):
+                raise TypeError(f"seconds {_short(raw_seconds)} is not a number")
+            score, spent = _number(raw_score, "score"), _number(raw_seconds, "seconds")
+            why = _check_numbers(score, spent)
+            if why:
+                raise ValueError(why)
             out.append(
                 (
                     texts[0],
                     "" if raw_id is None else str(raw_id),
                     texts[1],
                     texts[2],
-                    float(item["score"]),
-                    float(item.get("seconds") or 0.0),
+                    score,
+                    spent,
                     tuple(row_kinds),
                     tuple(row_wrong),
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ReportError(f"{path}: error: attempt {n}: {exc}") from exc
-    return out
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            skipped.append(f"{_name(path)}: error: attempt {n} skipped: {_name(reason)}")
+    return out, skipped
 
 
-def _report_rows(path: Path) -> tuple[str, list[_Row]]:
-    """The student and light rows of one export (the report's fast path).
+def _number(value: Any, what: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} {_short(value)} is not a number") from None
+    except OverflowError:  # pragma: no cover - float() of a huge int
+        raise ValueError(f"{what} is too large") from None
 
-    Work is done column by column (C-speed ``map``/``zip``) where the data allows; the
-    whole file is checked before any row is used, so a broken file is skipped whole.
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _report_rows(path: Path) -> tuple[str, list[_Row], list[str]]:
+    """The student, the light rows of one export and a message per skipped attempt.
+
+    Work is done column by column (C-speed ``map``/``zip``) where the data allows. An
+    attempt with an impossible value (a score outside 0-100, NaN, a missing cell) is
+    skipped and named (``PATH: attempt N`` / ``PATH:LINE``); the rest of the file counts.
+    A file that is not an export at all raises :class:`ReportError`.
     """
     text = _read_text(path)
     if _detect(path, text) == "json":
         payload = _json_payload(path, text)
-        rows = _json_rows(path, payload)
-        return str(payload.get("student") or "") or path.stem, rows
+        rows, passed_over = _json_rows(path, payload)
+        return str(payload.get("student") or "") or path.stem, rows, passed_over
     index, reader = _csv_header(path, text)
     i_student = index.get("student", -1)
     i_created = index.get("created_at", -1)
@@ -420,67 +517,70 @@ def _report_rows(path: Path) -> tuple[str, list[_Row]]:
     width = max(index.values()) + 1
     student = ""
     out: list[_Row] = []
+    skipped: list[str] = []
     append = out.append
+    lists: dict[str, tuple[str, ...]] = {"": ()}  # the same lists come back often
     # One pass per row (measured faster here than transposing into columns).
     columns = (i_created, i_id, i_pack, i_case, i_score, i_seconds, i_kinds, i_wrong)
+    quick = min(columns) >= 0  # every column there (our own exports)
+    pick = itemgetter(*columns) if quick else None
+    n = 0  # the attempt's number in the file (rows after the header)
+
+    def skip(why: str) -> None:
+        skipped.append(f"{_name(path)}:{reader.line_num}: error: attempt {n} skipped: {why}")
+
     try:
-        if min(columns) >= 0:  # every column there (our own exports): the quick loop
-            pick = itemgetter(*columns)
-            lists: dict[str, tuple[str, ...]] = {"": ()}  # the same lists come back often
-            for row in reader:
-                if len(row) < width:
-                    if not row:
-                        continue
-                    raise ValueError(f"{len(row)} cells, the header has {width}")
-                if not student and i_student >= 0:
-                    student = _unsafe_cell(row[i_student])
-                created, attempt_id, pack, case, score, seconds, kinds, wrong = pick(row)
-                k = lists.get(kinds)
-                if k is None:
-                    k = lists[kinds] = _fast_split(kinds)
-                w = lists.get(wrong)
-                if w is None:
-                    w = lists[wrong] = _fast_split(wrong)
-                append(
-                    (
-                        created,
-                        attempt_id,
-                        pack[1:] if pack[:1] == "'" else pack,
-                        case[1:] if case[:1] == "'" else case,
-                        float(score),
-                        float(seconds) if seconds else 0.0,
-                        k,
-                        w,
-                    )
-                )
-            return student or path.stem, out
         for row in reader:
+            if not row:
+                continue
+            n += 1
             if len(row) < width:
-                if not row:
-                    continue
-                raise ValueError(f"{len(row)} cells, the header has {width}")
+                skip(f"{len(row)} cells, the header has {width}")
+                continue
             if not student and i_student >= 0:
                 student = _unsafe_cell(row[i_student])
-            pack = row[i_pack]
-            case = row[i_case]
-            seconds = row[i_seconds] if i_seconds >= 0 else ""
-            kinds = row[i_kinds] if i_kinds >= 0 else ""
-            wrong = row[i_wrong] if i_wrong >= 0 else ""
+            if pick is not None:
+                created, attempt_id, pack, case, score_text, seconds_text, kinds, wrong = pick(row)
+            else:
+                created = row[i_created] if i_created >= 0 else ""
+                attempt_id = row[i_id] if i_id >= 0 else ""
+                pack, case, score_text = row[i_pack], row[i_case], row[i_score]
+                seconds_text = row[i_seconds] if i_seconds >= 0 else ""
+                kinds = row[i_kinds] if i_kinds >= 0 else ""
+                wrong = row[i_wrong] if i_wrong >= 0 else ""
+            try:
+                score = float(score_text)
+                seconds = float(seconds_text) if seconds_text else 0.0
+            except ValueError:
+                skip(
+                    f"score {_name(_short(score_text))} or seconds "
+                    f"{_name(_short(seconds_text))} is not a number"
+                )
+                continue
+            if not (0.0 <= score <= 100.0 and 0.0 <= seconds <= MAX_SECONDS):
+                skip(_check_numbers(score, seconds))
+                continue
+            k = lists.get(kinds)
+            if k is None:
+                k = lists[kinds] = _fast_split(kinds) if kinds else ()
+            w = lists.get(wrong)
+            if w is None:
+                w = lists[wrong] = _fast_split(wrong) if wrong else ()
             append(
                 (
-                    row[i_created] if i_created >= 0 else "",
-                    row[i_id] if i_id >= 0 else "",
+                    created,
+                    attempt_id,
                     pack[1:] if pack[:1] == "'" else pack,
                     case[1:] if case[:1] == "'" else case,
-                    float(row[i_score]),
-                    float(seconds) if seconds else 0.0,
-                    _fast_split(kinds) if kinds else (),
-                    _fast_split(wrong) if wrong else (),
+                    score,
+                    seconds,
+                    k,
+                    w,
                 )
             )
-    except (ValueError, csv.Error) as exc:
-        raise ReportError(f"{path}:{reader.line_num}: error: {exc}") from exc
-    return student or path.stem, out
+    except csv.Error as exc:
+        raise ReportError(f"{_name(path)}:{reader.line_num}: error: {exc}") from exc
+    return student or path.stem, out, skipped
 
 
 # --- the class report ----------------------------------------------------------------------
@@ -528,6 +628,42 @@ class StudentTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class PackProgress:
+    """How far one student got through one pack: the denominator is the pack's case count."""
+
+    student: str
+    pack_id: str
+    done: int
+    """Cases of the pack the student attempted at least once."""
+    solved: int
+    """Cases whose best attempt reached the solved score."""
+    total: int
+    """Cases in the pack; when the pack was not loaded, the cases anyone attempted."""
+    score: float
+    """Mean of the best score of every case of the pack, a case never attempted counting 0
+    (so 2 of 5 cases done at 100 is 40, not 100)."""
+    pack_known: bool = True
+    """False when the pack was not loaded (``--pack``), so ``total`` is only a lower bound."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """One student's best score in each case of :attr:`CaseMatrix.cases` (None: not tried)."""
+
+    student: str
+    best: tuple[float | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMatrix:
+    """Students x cases: the best score of each student in each case."""
+
+    cases: tuple[str, ...]
+    """``pack/case`` labels: the cases of each pack in the pack's order, packs as attempted."""
+    rows: tuple[MatrixRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ClassReport:
     """The aggregated class view."""
 
@@ -541,7 +677,14 @@ class ClassReport:
     duplicates: int = 0
     """Attempts seen more than once (the same export handed in twice) and counted once."""
     problems: tuple[str, ...] = field(default=())
-    """Files that could not be read (``PATH: error: ...``); the rest were aggregated."""
+    """Files that could not be read (``PATH: error: ...``) and attempts skipped
+    (``PATH: attempt N: skipped: ...``); the rest were aggregated."""
+    skipped: int = 0
+    """Attempts skipped because a value was impossible (each one is in ``problems``)."""
+    progress: tuple[PackProgress, ...] = ()
+    """Per student and pack: cases done and solved of the pack's cases."""
+    matrix: CaseMatrix = field(default_factory=lambda: CaseMatrix((), ()))
+    """Students x cases, best scores."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -635,6 +778,12 @@ def _summarise(rows: Iterable[_Row], skip: Set[str] = frozenset()) -> _FileSum:
     )
 
 
+class KnownPacks(dict[str, list[str]]):
+    """Pack id -> case ids of packs that are merely *available* (say, every bundled pack):
+    only those somebody attempted appear in the progress and the matrix. A plain mapping
+    means the packs were named on purpose and always appear."""
+
+
 class _Acc:
     """Aggregation state (plain dicts keyed by tuples, for speed)."""
 
@@ -654,6 +803,12 @@ class _Acc:
         self.students: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
         # student -> [attempts, score sum, seconds sum]
         self.last: dict[str, str] = {}
+        self.skipped = 0
+
+    def skip(self, skipped: Sequence[str], problems: list[str]) -> None:
+        """Count and list the attempts of one file that were skipped."""
+        self.skipped += len(skipped)
+        problems.extend(skipped)
 
     def add(self, student: str, rows: Iterable[_Row]) -> None:
         """Aggregate one file's rows (all of one student)."""
@@ -700,7 +855,63 @@ class _Acc:
         if part.last > self.last.get(student, ""):
             self.last[student] = part.last
 
-    def result(self, top: int | None, problems: Sequence[str]) -> ClassReport:
+    def completeness(
+        self, students: Sequence[str], packs: Mapping[str, Sequence[str]]
+    ) -> tuple[tuple[PackProgress, ...], CaseMatrix]:
+        """Per-student pack progress and the student x case matrix.
+
+        ``packs`` maps a pack id to its case ids in order (the denominators). A pack that
+        was attempted but not given counts the cases anyone attempted (and says so). A
+        :class:`KnownPacks` lists only the packs somebody attempted.
+        """
+        if isinstance(packs, KnownPacks):
+            used = {pack for _student, pack, _case in self.best}
+            packs = {k: v for k, v in packs.items() if k in used}
+        attempted: dict[str, set[str]] = defaultdict(set)
+        best_of: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+        for (student, pack, case), best in self.best.items():
+            attempted[pack].add(case)
+            best_of[student][(pack, case)] = best
+        order: dict[str, list[str]] = {}
+        for pack in sorted(set(attempted) | set(packs)):
+            known = list(packs.get(pack, ()))
+            extra = sorted(attempted.get(pack, set()) - set(known))
+            order[pack] = known + extra
+        progress: list[PackProgress] = []
+        for student in students:
+            mine = best_of.get(student, {})
+            for pack, cases in order.items():
+                scores = [mine.get((pack, case)) for case in cases]
+                done = [x for x in scores if x is not None]
+                if not done and pack not in packs:
+                    continue  # a pack nobody gave and this student never tried
+                progress.append(
+                    PackProgress(
+                        student=student,
+                        pack_id=pack,
+                        done=len(done),
+                        solved=sum(1 for x in done if x >= SOLVED_SCORE),
+                        total=len(cases),
+                        score=sum(done) / len(cases) if cases else 0.0,
+                        pack_known=pack in packs,
+                    )
+                )
+        labels = [(pack, case) for pack, cases in order.items() for case in cases]
+        matrix = CaseMatrix(
+            cases=tuple(f"{pack}/{case}" for pack, case in labels),
+            rows=tuple(
+                MatrixRow(student, tuple(best_of.get(student, {}).get(k) for k in labels))
+                for student in students
+            ),
+        )
+        return tuple(progress), matrix
+
+    def result(
+        self,
+        top: int | None,
+        problems: Sequence[str],
+        packs: Mapping[str, Sequence[str]] | None = None,
+    ) -> ClassReport:
         firsts: dict[tuple[str, str], list[float]] = defaultdict(list)
         for (_student, pack, case), (_created, score) in self.first.items():
             firsts[(pack, case)].append(score)
@@ -758,6 +969,7 @@ class _Acc:
         )
         if top is not None:
             kinds, codes = kinds[:top], codes[:top]
+        progress, matrix = self.completeness([t.student for t in students], packs or {})
         return ClassReport(
             files=self.files,
             students=len(self.students),
@@ -768,11 +980,22 @@ class _Acc:
             per_student=tuple(students),
             duplicates=self.duplicates,
             problems=tuple(problems),
+            skipped=self.skipped,
+            progress=progress,
+            matrix=matrix,
         )
 
 
-def build_report(exports: Iterable[StudentExport], *, top: int | None = None) -> ClassReport:
-    """Aggregate exports already read (:func:`read_export`) into a class report."""
+def build_report(
+    exports: Iterable[StudentExport],
+    *,
+    top: int | None = None,
+    packs: Mapping[str, Sequence[str]] | None = None,
+) -> ClassReport:
+    """Aggregate exports already read (:func:`read_export`) into a class report.
+
+    ``packs`` maps pack ids to their case ids (the denominators of the progress).
+    """
     acc = _Acc()
     for export in exports:
         acc.add(
@@ -791,15 +1014,23 @@ def build_report(exports: Iterable[StudentExport], *, top: int | None = None) ->
                 for a in export.attempts
             ),
         )
-    return acc.result(top, ())
+    return acc.result(top, (), packs)
 
 
-def _expand(paths: Iterable[Path | str]) -> list[Path]:
+def _expand(paths: Iterable[Path | str], problems: list[str]) -> list[Path]:
+    """Files named, and the ``*.csv``/``*.json`` of folders; a folder that cannot be
+    listed is a problem (its files were not counted), not a traceback."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json")))
+            try:
+                found = [p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json")]
+            except OSError as exc:
+                reason = exc.strerror or "the system refused to list it"
+                problems.append(f"{_name(path)}: error: cannot read the folder: {reason}")
+                continue
+            out.extend(sorted(found))
         else:
             out.append(path)
     return out
@@ -818,21 +1049,25 @@ def default_jobs() -> int:
     return max(1, min(usable, 4))
 
 
-def _read_one(path: Path) -> tuple[str, list[_Row]] | str:
-    """One file's student and rows, or why it cannot be read."""
+def _read_one(path: Path) -> tuple[str, list[_Row], list[str]] | str:
+    """One file's student, rows and skipped attempts, or why it cannot be read."""
     try:
         return _report_rows(path)
     except ReportError as exc:
         return str(exc)
 
 
-def _summarise_one(path: Path) -> tuple[str, _FileSum] | str:
+def _summarise_one(path: Path) -> tuple[str, _FileSum, list[str]] | str:
     """Worker process: one file read and boiled down (small to send back)."""
     result = _read_one(path)
-    return result if isinstance(result, str) else (result[0], _summarise(result[1]))
+    if isinstance(result, str):
+        return result
+    return result[0], _summarise(result[1]), result[2]
 
 
-def _aggregate_parallel(files: list[Path], jobs: int, top: int | None) -> ClassReport:
+def _aggregate_parallel(
+    files: list[Path], jobs: int, top: int | None, packs: Mapping[str, Sequence[str]] | None = None
+) -> ClassReport:
     """Files read and summarised by worker processes, merged here in the order given."""
     import multiprocessing
     import threading
@@ -851,20 +1086,25 @@ def _aggregate_parallel(files: list[Path], jobs: int, top: int | None) -> ClassR
         for path, result in zip(files, results, strict=True):
             if isinstance(result, str):
                 problems.append(result)
-            elif acc.overlaps(*result):
+                continue
+            student, part, skipped = result
+            acc.skip(skipped, problems)
+            if acc.overlaps(student, part):
                 # repeats attempts of an earlier file (an export handed in again, or a
                 # later export of the same history): count it here, skipping the repeats
                 again = _read_one(path)
                 if isinstance(again, str):  # pragma: no cover - changed while reading
                     problems.append(again)
                 else:
-                    acc.add(*again)
+                    acc.add(again[0], again[1])
             else:
-                acc.merge(*result)
-    return acc.result(top, problems)
+                acc.merge(student, part)
+    return acc.result(top, problems, packs)
 
 
-def _aggregate(files: list[Path], top: int | None) -> ClassReport:
+def _aggregate(
+    files: list[Path], top: int | None, packs: Mapping[str, Sequence[str]] | None = None
+) -> ClassReport:
     acc = _Acc()
     problems: list[str] = []
     for path in files:
@@ -872,12 +1112,17 @@ def _aggregate(files: list[Path], top: int | None) -> ClassReport:
         if isinstance(result, str):
             problems.append(result)
         else:
-            acc.add(*result)
-    return acc.result(top, problems)
+            acc.skip(result[2], problems)
+            acc.add(result[0], result[1])
+    return acc.result(top, problems, packs)
 
 
 def load_report(
-    paths: Iterable[Path | str], *, top: int | None = None, jobs: int | None = None
+    paths: Iterable[Path | str],
+    *,
+    top: int | None = None,
+    jobs: int | None = None,
+    packs: Mapping[str, Sequence[str]] | None = None,
 ) -> ClassReport:
     """Read export files (folders are searched for ``*.csv`` and ``*.json``) and aggregate.
 
@@ -885,8 +1130,13 @@ def load_report(
     Big classes are read by ``jobs`` worker processes (default :func:`default_jobs`;
     1 = all in this process); the report is the same either way, files count in the
     order given. Where worker processes cannot start, everything is read here.
+    ``packs`` (pack id -> case ids) gives each pack's case count for the progress.
     """
-    files = _expand(paths)
+    unlisted: list[str] = []
+    files = _expand(paths, unlisted)
+    if unlisted:
+        report = load_report(files, top=top, jobs=jobs, packs=packs)
+        return replace(report, problems=(*unlisted, *report.problems))
     jobs = default_jobs() if jobs is None else max(1, jobs)
     # The aggregation keeps many small objects alive; the cyclic garbage collector would
     # scan them again and again (a third of the time) while finding nothing to free.
@@ -897,10 +1147,10 @@ def load_report(
             from concurrent.futures.process import BrokenProcessPool
 
             try:
-                return _aggregate_parallel(files, jobs, top)
+                return _aggregate_parallel(files, jobs, top, packs)
             except (OSError, RuntimeError, ImportError, BrokenProcessPool):
                 pass  # no processes here (a sandbox without semaphores): read them here
-        return _aggregate(files, top)
+        return _aggregate(files, top, packs)
     finally:
         if collecting:
             gc.enable()
@@ -911,7 +1161,8 @@ def load_report(
 
 def report_to_json(report: ClassReport) -> str:
     """The report as JSON (the :class:`ClassReport` fields)."""
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    # strict JSON: every number is bounded on the way in, and allow_nan=False makes sure
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 _CSV_COLUMNS = (
@@ -931,12 +1182,17 @@ _CSV_COLUMNS = (
     "mean_seconds",
     "minutes",
     "last_active",
+    "done",
+    "total",
 )
 
 
 def report_to_csv(report: ClassReport) -> str:
     """The report as one CSV: a ``section`` column (``case``, ``kind``, ``wrong_code``,
-    ``student``) and the columns each section uses (the others left empty)."""
+    ``student``, ``progress``) and the columns each section uses (the others left empty).
+
+    ``progress`` rows: one per student and pack, ``done``/``total`` cases of the pack,
+    ``solved``, and ``mean_score`` over all the pack's cases (untried ones count 0)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=_CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -978,12 +1234,77 @@ def report_to_csv(report: ClassReport) -> str:
                 "last_active": s.last_active,
             }
         )
+    for p in report.progress:
+        writer.writerow(
+            {
+                "section": "progress",
+                "student": _safe_cell(p.student),
+                "pack_id": _safe_cell(p.pack_id),
+                "done": p.done,
+                "total": p.total,
+                "solved": p.solved,
+                "mean_score": round(p.score, 1),
+            }
+        )
     return buffer.getvalue()
 
 
+def _score_cell(best: float | None) -> str:
+    return "" if best is None else f"{best:.1f}"
+
+
+def matrix_to_csv(report: ClassReport) -> str:
+    """The student x case matrix as CSV: ``student``, one column per ``pack/case`` (the
+    best score, empty when not tried), then ``PACK done`` and ``PACK total`` per pack."""
+    matrix = report.matrix
+    packs = sorted({p.pack_id for p in report.progress})
+    progress = {(p.student, p.pack_id): p for p in report.progress}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    header = ["student", *matrix.cases]
+    for pack in packs:
+        header += [f"{pack} done", f"{pack} total"]
+    writer.writerow([_safe_cell(h) for h in header])
+    for row in matrix.rows:
+        cells = [_safe_cell(row.student), *(_score_cell(b) for b in row.best)]
+        for pack in packs:
+            got = progress.get((row.student, pack))
+            cells += ["0", ""] if got is None else [str(got.done), str(got.total)]
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def render_matrix(report: ClassReport) -> str:
+    """The student x case matrix as a plain-text table (best score; ``-`` not tried).
+
+    Columns are numbered; a legend under the table names the case of each number.
+    """
+    matrix = report.matrix
+    headers = ("student", *(str(n) for n in range(1, len(matrix.cases) + 1)), "done")
+    progress: dict[str, list[PackProgress]] = defaultdict(list)
+    for p in report.progress:
+        progress[p.student].append(p)
+    rows = [
+        (
+            _clean(row.student),
+            *("-" if b is None else f"{b:.0f}" for b in row.best),
+            " ".join(f"{p.done}/{p.total}" for p in progress.get(row.student, [])),
+        )
+        for row in matrix.rows
+    ]
+    lines = ["Best score per student and case (- = not tried; done = cases done/pack cases)"]
+    lines += _table(headers, rows, set(range(1, len(headers) - 1)))
+    lines += ["", "Cases"]
+    lines += [f"{n:>4}  {_clean(label)}" for n, label in enumerate(matrix.cases, start=1)]
+    return "\n".join(lines) + "\n"
+
+
 def _clean(text: str) -> str:
-    """Drop control characters so a crafted name cannot move the terminal's cursor."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    """One table cell: control characters escaped (``\\x1b``) so a crafted name cannot move
+    the terminal's cursor, line breaks and tabs shown as ``\\n`` and a space."""
+    from codetrainer.core.untrusted import escape_unsafe
+
+    return escape_unsafe(text).replace("\n", "\\n").replace("\t", " ")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
@@ -1006,7 +1327,13 @@ def render_table(report: ClassReport, *, top: int = 10) -> str:
     lines = [
         f"Class report: {report.students} students, {report.attempts} attempts, "
         f"{len(report.cases)} cases, {report.files} files"
-        + (f" ({report.duplicates} duplicate attempts ignored)" if report.duplicates else ""),
+        + (f" ({report.duplicates} duplicate attempts ignored)" if report.duplicates else "")
+        + (
+            f"; {report.skipped} attempt{'s' if report.skipped != 1 else ''} skipped "
+            "(impossible values, listed on stderr)"
+            if report.skipped
+            else ""
+        ),
         "",
         "Hardest cases (lowest mean score first)",
     ]
@@ -1058,4 +1385,29 @@ def render_table(report: ClassReport, *, top: int = 10) -> str:
         ],
         {1, 2, 3, 4, 5},
     )
+    if report.progress:
+        lines += [
+            "",
+            "Progress per pack (done = cases tried of the pack's cases; mean counts "
+            "untried cases as 0)",
+        ]
+        lines += _table(
+            ("student", "pack", "done", "solved", "mean"),
+            [
+                (
+                    _clean(p.student),
+                    _clean(p.pack_id),
+                    f"{p.done}/{p.total}" + ("" if p.pack_known else "+"),
+                    str(p.solved),
+                    f"{p.score:.1f}",
+                )
+                for p in report.progress
+            ],
+            {2, 3, 4},
+        )
+        if any(not p.pack_known for p in report.progress):
+            lines.append(
+                "+ pack not loaded: the total counts only the cases someone tried "
+                "(name the pack with --pack)"
+            )
     return "\n".join(lines) + "\n"

@@ -18,7 +18,6 @@ so that schema errors can point at the exact spot.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,8 @@ from typing import Any
 import yaml
 
 from codetrainer.core.diagnostics import CodetrainerError, Diagnostic, Severity
+from codetrainer.core.untrusted import UNSAFE, escape_unsafe, unsafe_name
+from codetrainer.fileio import InputError, read_bounded
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -54,9 +55,9 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
     "!",
 }
-# C0 controls except TAB and LF, DEL, C1 controls; also U+2028/2029 which YAML
-# treats as line breaks and editors do not show.
-_BAD_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 controls except TAB and LF, DEL, C1 controls, U+2028/2029 (YAML line breaks that
+# editors do not show) and the bidi overrides: the rule of codetrainer.core.untrusted.
+_BAD_CONTROL = UNSAFE
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,24 @@ class YamlDocument:
     path: str
     data: Any
     marks: dict[YamlPath, Mark] = field(default_factory=dict)
+    text: str = ""
+    """The decoded source (for pointing inside a long value, see :meth:`locate_text`)."""
+
+    def locate_text(self, path: YamlPath, needle: str) -> tuple[int, int]:
+        """Line and column where ``needle`` appears in the value at ``path``.
+
+        Searches the source from the value's first line on, so a phrase inside a block
+        scalar (``note: |``) is found on its own line; falls back to the value itself.
+        """
+        line, col = self.locate(path)
+        if not needle or not self.text:
+            return line, col
+        lines = self.text.split("\n")
+        for n in range(line - 1, len(lines)):
+            start = lines[n].find(needle, col - 1 if n == line - 1 else 0)
+            if start >= 0:
+                return n + 1, start + 1
+        return line, col
 
     def locate(self, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
         """Line and column for ``path``, or for its nearest existing ancestor."""
@@ -114,29 +133,18 @@ def load_yaml_file(
 ) -> YamlDocument:
     """Read and strictly parse one YAML file; raise CodetrainerError on any problem."""
     shown = display_path if display_path is not None else str(path)
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise CodetrainerError(
-                [
-                    Diagnostic(
-                        shown,
-                        1,
-                        1,
-                        "error",
-                        f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; split it "
-                        "into smaller packs or raise the limit with --max-bytes",
-                        "yaml-too-large",
-                    )
-                ]
+        raw = read_bounded(path, max_bytes, shown=shown)
+    except InputError as exc:
+        if exc.too_large:
+            message = (
+                f"{exc.reason}; split it into smaller packs or raise the limit with --max-bytes"
             )
-        raw = p.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        raise CodetrainerError(
-            [Diagnostic(shown, 0, 0, "error", f"cannot read the file: {reason}", "io")]
-        ) from None
+            rule = "yaml-too-large"
+        else:
+            message = f"cannot read the file: {exc.reason}"
+            rule = "io"
+        raise CodetrainerError([Diagnostic(shown, 1, 1, "error", message, rule)]) from None
     return load_yaml_bytes(raw, path=shown, max_bytes=max_bytes, max_depth=max_depth)
 
 
@@ -202,14 +210,7 @@ def load_yaml_bytes(
                 )
             ]
         ) from None
-    except (
-        yaml.YAMLError,
-        ValueError,
-        TypeError,
-        RecursionError,
-        MemoryError,
-        AttributeError,
-    ) as exc:
+    except (RecursionError, MemoryError):
         raise CodetrainerError(
             [
                 Diagnostic(
@@ -217,8 +218,23 @@ def load_yaml_bytes(
                     builder.line,
                     builder.col,
                     "error",
-                    f"cannot parse the YAML ({exc.__class__.__name__}): "
-                    f"{_short(str(exc))}; simplify the file around here",
+                    "the YAML is nested or repeated too deeply to read; simplify the file "
+                    "around here",
+                    "yaml-syntax",
+                )
+            ]
+        ) from None
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
+        detail = _short(escape_unsafe(str(exc)))
+        raise CodetrainerError(
+            [
+                Diagnostic(
+                    path,
+                    builder.line,
+                    builder.col,
+                    "error",
+                    f"cannot parse the YAML{': ' + detail if detail else ''}; simplify the "
+                    "file around here",
                     "yaml-syntax",
                 )
             ]
@@ -270,7 +286,7 @@ def _check_controls(text: str, path: str) -> None:
                 line,
                 col,
                 "error",
-                f"control character U+{ord(match.group()):04X} is not allowed; delete it "
+                f"{unsafe_name(match.group())} is not allowed; delete it "
                 "(only newline and tab may appear)",
                 "yaml-control-char",
             )
@@ -291,12 +307,14 @@ class _Builder:
         self.problems: list[Diagnostic] = []
         self.line = 1
         self.col = 1
+        self.text = ""
 
     def _err(self, mark: Any, message: str, rule: str) -> None:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         self.problems.append(Diagnostic(self.path, line, col, "error", message, rule))
 
     def build(self, text: str) -> YamlDocument:
+        self.text = text
         loader = _Loader(text)
         try:
             return self._run(loader)
@@ -338,7 +356,7 @@ class _Builder:
             )
         if self.problems:
             raise CodetrainerError(self.problems)
-        return YamlDocument(self.path, data, self.marks)
+        return YamlDocument(self.path, data, self.marks, self.text)
 
     def _check_node(self, event: Any) -> None:
         anchor = getattr(event, "anchor", None)
@@ -355,6 +373,20 @@ class _Builder:
                 f"tag '{tag}' is not allowed; remove it (every value is read as text)",
                 "yaml-tag",
             )
+
+    def _check_value(self, event: Any, value: str) -> None:
+        """Escapes in double quotes (``"\\e[5m"``, ``"\\x07"``) make characters the raw
+        text check never sees: refuse them in the loaded value, at the value."""
+        match = UNSAFE.search(value)
+        if match is None:
+            return
+        self._err(
+            event.start_mark,
+            f"{unsafe_name(match.group())} in this value (written as an escape: "
+            f"'{_short(escape_unsafe(value), 60)}') is not allowed; terminal control "
+            "characters and bidi overrides may not appear in any value, remove the escape",
+            "yaml-control-char",
+        )
 
     def _node(self, loader: Any, path: YamlPath, depth: int, key_mark: Any) -> Any:
         event = self._next(loader)
@@ -376,6 +408,7 @@ class _Builder:
         self._check_node(event)
         if isinstance(event, yaml.ScalarEvent):
             value: str = event.value
+            self._check_value(event, value)
             if value == "" and not event.style and event.tag is None:
                 return None
             return value
@@ -415,6 +448,7 @@ class _Builder:
                     continue
                 self._check_node(key_event)
                 key = key_event.value
+                self._check_value(key_event, key)
                 if key in first_seen:
                     first = first_seen[key]
                     self._err(

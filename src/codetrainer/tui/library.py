@@ -6,6 +6,7 @@ so that one broken pack is listed with its errors while the others keep working.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +61,7 @@ def _entry_for(path: Path, source: Source, *, explicit: bool) -> PackEntry | Non
         if not explicit:
             return None  # a code set or answers file in a folder: not ours to list
         problem = Diagnostic(
-            str(path), 0, 1, "error", f"this is a {kind} file, not a case pack", "not-a-pack"
+            str(path), 1, 1, "error", f"this is a {kind} file, not a case pack", "not-a-pack"
         )
         return PackEntry(source, path, None, [problem])
     pack = loaded.value if isinstance(loaded.value, Pack) else None
@@ -70,16 +71,27 @@ def _entry_for(path: Path, source: Source, *, explicit: bool) -> PackEntry | Non
 def _scan(paths: Iterable[Path], source: Source, *, explicit: bool) -> list[PackEntry]:
     out: list[PackEntry] = []
     for raw in paths:
-        if explicit and not raw.exists():
-            problem = Diagnostic(str(raw), 0, 1, "error", "no such file or folder", "io-missing")
+        if explicit and not os.path.lexists(raw):  # a looping link is reported when read
+            problem = Diagnostic(str(raw), 1, 1, "error", "no such file or folder", "io-missing")
             out.append(PackEntry(source, raw, None, [problem]))
             continue
         from_folder = raw.is_dir()
-        for path in find_yaml_files([raw]):
+        folder_problems: list[Diagnostic] = []
+        for path in find_yaml_files([raw], folder_problems):
             entry = _entry_for(path, source, explicit=explicit and not from_folder)
             if entry is not None:
                 out.append(entry)
+        for problem in folder_problems:  # a folder that cannot be listed: say so
+            out.append(PackEntry(source, Path(problem.path), None, [problem]))
     return out
+
+
+def _same_file_key(path: Path) -> Path:
+    """The resolved path, or the path as given when it cannot be resolved (a link loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11 reports loops so
+        return path.absolute()
 
 
 def discover_packs(
@@ -102,7 +114,7 @@ def discover_packs(
     unique: list[PackEntry] = []
     files: set[Path] = set()
     for entry in entries:  # the same file named twice is listed once
-        key = entry.path.resolve()
+        key = _same_file_key(entry.path)
         if key not in files:
             files.add(key)
             unique.append(entry)
@@ -117,7 +129,7 @@ def discover_packs(
         entry.diagnostics = [
             Diagnostic(
                 str(entry.path),
-                0,
+                1,
                 1,
                 "error",
                 f"pack id '{entry.id}' is already used by {first.path}; give this pack its own id",

@@ -75,7 +75,9 @@ def sync_review(app: CodetrainerApp) -> str | None:
     try:
         reviewer.sync()
     except Exception as exc:
-        return str(exc) or type(exc).__name__
+        from codetrainer.tui.text import problem_text
+
+        return problem_text(exc)
     return None
 
 

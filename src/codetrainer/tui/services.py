@@ -36,9 +36,9 @@ class ServiceUnavailable(RuntimeError):
 
 
 def _why(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    first = text[0] if text else ""
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    from codetrainer.tui.text import problem_text
+
+    return problem_text(exc)
 
 
 def summary_solved(summary: Any) -> bool:
@@ -204,7 +204,7 @@ class Services:
         try:
             store.record_attempt(attempt)
         except Exception as exc:  # StoreError and anything unexpected: keep going
-            return str(exc) or type(exc).__name__
+            return _why(exc)
         self._queue_slip_drills(store)
         return None
 

@@ -12,11 +12,14 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
+from codetrainer.core.untrusted import escape_unsafe
+
 __all__ = [
     "data_text",
     "find_phrase_spans",
     "highlight_phrases",
     "one_line",
+    "problem_text",
     "strip_controls",
 ]
 
@@ -48,6 +51,24 @@ def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
     if not keep_newlines:
         text = " ".join(text.split())
     return text
+
+
+_NOT_SAVED = "not saved: "
+
+
+def problem_text(problem: BaseException | str) -> str:
+    """Why something failed, as a message shows it.
+
+    The first line of the error's own words, with control characters escaped
+    (``\\x1b``, the rule of :mod:`codetrainer.core.untrusted`), without a leading
+    ``not saved: `` (the message around it already says so: no "not saved: not saved:"),
+    and never a Python class name: an error with no words is "an unexpected error".
+    """
+    text = str(problem).strip()
+    first = text.splitlines()[0].strip() if text else ""
+    while first.lower().startswith(_NOT_SAVED):
+        first = first[len(_NOT_SAVED) :].strip()
+    return escape_unsafe(first) or "an unexpected error"
 
 
 def one_line(text: str, limit: int | None = None) -> str:

@@ -23,7 +23,7 @@ from codetrainer.core.curriculum.claims import PCS_NOTE, claim_label
 from codetrainer.core.models import Case
 from codetrainer.tui.keyorder import after_queued_keys
 from codetrainer.tui.library import PackEntry
-from codetrainer.tui.text import one_line
+from codetrainer.tui.text import one_line, problem_text
 from codetrainer.tui.widgets.answer_form import AnswerForm
 from codetrainer.tui.widgets.case_list import level_text
 from codetrainer.tui.widgets.diagnosis_row import DiagnosisRow
@@ -477,7 +477,11 @@ class CaseScreen(Screen[None]):
             try:
                 result = await asyncio.to_thread(self.app.services.grade, self.case, answer)
             except Exception as exc:
-                self.notify(f"Could not grade this answer: {exc}", severity="error", markup=False)
+                self.notify(
+                    f"Could not grade this answer: {problem_text(exc)}",
+                    severity="error",
+                    markup=False,
+                )
                 return
             saved_error = self._record(answer, result, hints, seconds)
             self.app.forget_draft(self.entry, self.case)
@@ -509,7 +513,7 @@ class CaseScreen(Screen[None]):
                 mode=self.mode,
             )
         except Exception as exc:
-            return f"the progress store is unavailable ({exc})"
+            return f"the progress store is unavailable ({problem_text(exc)})"
         return self.app.services.record_attempt(attempt)
 
     def _after_feedback(self, choice: Any) -> None:

@@ -49,7 +49,7 @@ from codetrainer.tui.progress_actions import sync_review
 from codetrainer.tui.progress_clock import CLOCK, format_duration
 from codetrainer.tui.screens.case import CaseDraft, CaseScreen
 from codetrainer.tui.screens.exam_summary import hanging_row
-from codetrainer.tui.text import one_line
+from codetrainer.tui.text import one_line, problem_text
 from codetrainer.tui.widgets.case_list import level_text
 from codetrainer.tui.widgets.exam_timer import ExamTimer
 from codetrainer.tui.widgets.state_checkbox import StateCheckbox
@@ -296,7 +296,11 @@ class ExamSetupScreen(Screen[None]):
             try:
                 records = store.exams()
             except Exception as exc:
-                self.notify(f"Past exams cannot be read: {exc}", severity="warning", markup=False)
+                self.notify(
+                    f"Past exams cannot be read: {problem_text(exc)}",
+                    severity="warning",
+                    markup=False,
+                )
         unfinished = [r for r in records if r.finished_at is None]
         finished = [r for r in records if r.finished_at is not None][::-1][:_MAX_HISTORY]
         options: list[Option] = []
@@ -348,7 +352,7 @@ class ExamSetupScreen(Screen[None]):
         try:
             session = ExamSession.from_record(record, pool)
         except ExamError as exc:
-            self.notify(str(exc), title="Cannot resume", severity="warning", markup=False)
+            self.notify(problem_text(exc), title="Cannot resume", severity="warning", markup=False)
             return
         self.app.switch_screen(ExamScreen(session))
 
@@ -374,7 +378,7 @@ class ExamSetupScreen(Screen[None]):
         try:
             session = ExamSession.new(self.pool(), n=n, seed=seed, time_limit=time_limit)
         except ExamError as exc:
-            self.notify(str(exc), title="Cannot start", severity="warning", markup=False)
+            self.notify(problem_text(exc), title="Cannot start", severity="warning", markup=False)
             return
         if len(session.cases) < n:
             self.notify(f"Only {len(session.cases)} cases are available; the exam has them all.")
@@ -451,7 +455,7 @@ class ExamScreen(Screen[None]):
         try:
             store.save_exam(self.session.to_record(CLOCK.monotonic()))
         except Exception as exc:
-            problem = str(exc) or type(exc).__name__
+            problem = problem_text(exc)
             if problem != self._save_problem:
                 self.notify(f"Exam progress not saved: {problem}", severity="warning", markup=False)
             self._save_problem = problem
@@ -629,7 +633,7 @@ class ExamScreen(Screen[None]):
             try:
                 outcome = record_exam(store, outcome)
             except Exception as exc:
-                saved_error = str(exc) or type(exc).__name__
+                saved_error = problem_text(exc)
         if saved_error is None:
             sync_review(self.app)
         from codetrainer.tui.screens.exam_summary import ExamSummaryScreen

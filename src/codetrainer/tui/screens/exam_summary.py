@@ -28,7 +28,7 @@ from codetrainer.core.store import SOLVED_SCORE
 from codetrainer.tui.progress_actions import find_case
 from codetrainer.tui.progress_clock import format_duration
 from codetrainer.tui.screens.stats import kind_label
-from codetrainer.tui.text import one_line
+from codetrainer.tui.text import one_line, problem_text
 from codetrainer.tui.widgets.charts import BarChart, BarRow
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def summary_text(summary: ExamSummary, saved_error: str | None = None) -> Text:
         text.append(" · saved", style="dim")
     else:
         text.append(" · not saved: ", style="bold")
-        text.append(one_line(saved_error, 120))
+        text.append(one_line(problem_text(saved_error), 120))
     return text
 
 
@@ -256,7 +256,11 @@ class ExamSummaryScreen(Screen[None]):
             try:
                 graded = await asyncio.to_thread(self.app.services.grade, case, answer)
             except Exception as exc:
-                self.notify(f"Could not grade this case: {exc}", severity="error", markup=False)
+                self.notify(
+                    f"Could not grade this case: {problem_text(exc)}",
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.results[index] = graded
         from codetrainer.tui.screens.feedback import FeedbackScreen

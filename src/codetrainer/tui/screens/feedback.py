@@ -18,7 +18,7 @@ from codetrainer.core.answer import GivenAnswer
 from codetrainer.core.codes import try_normalize
 from codetrainer.core.models import Case
 from codetrainer.tui.library import PackEntry
-from codetrainer.tui.text import one_line
+from codetrainer.tui.text import one_line, problem_text
 from codetrainer.tui.widgets.diagnosis_row import LETTERS
 from codetrainer.tui.widgets.note_view import NoteView
 from codetrainer.tui.widgets.result_list import (
@@ -98,7 +98,7 @@ def score_text(result: CaseResult, saved_error: str | None) -> Text:
         text.append("  · saved", style="dim")
     else:
         text.append("  · not saved: ", style="bold")
-        text.append(one_line(saved_error, 120))
+        text.append(one_line(problem_text(saved_error), 120))
     per_field: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     counts: dict[str, int] = defaultdict(int)
     for item in result.items:
