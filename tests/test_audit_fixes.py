@@ -56,8 +56,15 @@ def codeset_notes(code: str) -> list[str]:
 
 
 def all_content_text() -> str:
-    parts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "content").rglob("*.yaml"))]
-    return "\n".join([*parts, SAMPLER.read_text(encoding="utf-8")])
+    """The prose of the packs and code sets (where rationales live), file by file.
+
+    Other content (lay-term tables, decks, billing data) is lists of words, not sentences,
+    and would run into the next file's prose when flattened.
+    """
+    files = [*sorted((REPO / "content" / "packs").glob("*.yaml"))]
+    files += sorted((REPO / "content" / "codesets").glob("*.yaml"))
+    parts = [p.read_text(encoding="utf-8") for p in files]
+    return ".\n".join([*parts, SAMPLER.read_text(encoding="utf-8")])
 
 
 def case(name: str) -> Case:

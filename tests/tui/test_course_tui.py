@@ -40,7 +40,7 @@ async def test_first_time_learner_starts_here_and_works_through_the_first_case()
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         text = screen_text(app)
-        assert "Start here: Sore throat, rapid strep" in text  # the menu wraps the rest
+        assert "Start here: Sore throat" in text  # the menu wraps the rest
         plan = course_state(app).plan
         assert plan is not None
         total, units = len(plan.steps), len(plan.units)
