@@ -11,10 +11,13 @@ with the standard library's :mod:`sqlite3`. The rules it keeps:
 * **Migrations.** ``PRAGMA user_version`` says which schema a file has; the steps in
   :data:`MIGRATIONS` bring it up to :data:`SCHEMA_VERSION` in one transaction. A file from a
   *newer* codetrainer is refused with a :class:`StoreError`, never downgraded or touched.
-* **Damage.** ``quick_check`` runs at open; a damaged file (or one that is not a database)
-  is moved aside with a UTC timestamp suffix and a fresh one is started, and a
-  :class:`StoreNotice` in :attr:`Store.notices` says so; the UI shows it. Nothing is ever
-  recreated silently.
+* **Damage.** ``quick_check`` runs at open. Before a damaged file (or one that is not a
+  database) is moved aside with a UTC timestamp suffix, every attempt, exam session and
+  setting that can still be read is copied into a fresh file
+  (:mod:`codetrainer.core.salvage`: one bad page loses only the rows on it), which then
+  takes its place; review cards are rebuilt from the attempts by the next sync. A
+  :class:`StoreNotice` in :attr:`Store.notices` says how many attempts were saved; the UI
+  shows it. Nothing is ever recreated silently.
 * **Cannot write.** A read-only file or folder, a full disk or a lock held too long raise
   ``StoreError("not saved: ...")``; the app catches it, tells the learner and keeps running.
   A read-only file can still be opened to look at history (``Store.read_only``).
@@ -165,6 +168,10 @@ class StoreNotice:
     message: str
     path: Path | None = None
     """For ``corrupt_moved``: where the damaged file now is."""
+    saved: int | None = None
+    """For ``corrupt_moved``: attempts copied from the damaged file into the new one."""
+    unreadable: int = 0
+    """For ``corrupt_moved``: attempts (rowids) on damaged pages that could not be read."""
 
 
 # --- time ------------------------------------------------------------------------------
@@ -512,6 +519,93 @@ _ATTEMPT_COLUMNS = (
 )
 
 
+# --- salvage of a damaged file --------------------------------------------------------
+
+# Columns added after v1, and what an older file's rows stand for in them.
+_ATTEMPT_DEFAULTS = {
+    "wrong_codes_json": "'[]'",
+    "mode": "'practice'",
+    "exam_id": "NULL",
+    "systems_json": "'{}'",
+    "tags_json": "'[]'",
+}
+
+
+def _salvaged_attempt(row: Sequence[Any]) -> Attempt | None:
+    """A row read from a damaged file as an attempt, or None when it does not make sense."""
+    try:
+        attempt = Store._row_to_attempt(row[1:])
+        if not (isinstance(row[1], int) and attempt.mode in MODES):
+            return None
+        if not (math.isfinite(attempt.score) and math.isfinite(attempt.seconds)):
+            return None
+        if not all(isinstance(v, str) for v in (attempt.pack_id, attempt.case_id)):
+            return None
+        parse_utc(attempt.created_at)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return attempt
+
+
+def _read_damaged(
+    conn: sqlite3.Connection,
+) -> tuple[list[Attempt], list[ExamRecord], list[tuple[str, str]], int] | None:
+    """Attempts, exam sessions and meta entries still readable, and how many attempt rows
+    were not; None when the file is not a codetrainer store we can read at all."""
+    from codetrainer.core.salvage import read_rows, table_columns
+
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except (sqlite3.DatabaseError, TypeError):
+        return None
+    columns = table_columns(conn, "attempts")
+    if version < 1 or version > SCHEMA_VERSION or columns is None:
+        return None
+    present = set(columns)
+    expressions = [
+        name if name in present else _ATTEMPT_DEFAULTS.get(name, "NULL")
+        for name in (c.strip() for c in _ATTEMPT_COLUMNS.split(","))
+    ]
+    found = read_rows(conn, "attempts", expressions)
+    attempts = [a for a in map(_salvaged_attempt, found.rows) if a is not None]
+    unreadable = found.unreadable + (len(found.rows) - len(attempts))
+    exams: list[ExamRecord] = []
+    if table_columns(conn, "exam_sessions") is not None:
+        for r in read_rows(
+            conn, "exam_sessions", ["id", "started_at", "finished_at", "seed", "state_json"]
+        ).rows:
+            if all(isinstance(v, str) for v in (r[1], r[2], r[4])):
+                state = _loads(r[5], {})
+                exams.append(
+                    ExamRecord(
+                        id=r[1],
+                        started_at=r[2],
+                        finished_at=r[3] if isinstance(r[3], str) else None,
+                        seed=r[4],
+                        state=state if isinstance(state, dict) else {},
+                    )
+                )
+    meta: list[tuple[str, str]] = []
+    if table_columns(conn, "meta") is not None:
+        meta = [
+            (r[1], r[2])
+            for r in read_rows(conn, "meta", ["key", "value"]).rows
+            if isinstance(r[1], str) and isinstance(r[2], str) and r[1] != _REVIEW_WATERMARK
+        ]
+    return attempts, exams, meta, unreadable
+
+
+def _damage_message(problem: str, moved: str, saved: int | None, unreadable: int) -> str:
+    head = f"Your progress file was damaged ({problem}). It was moved to {moved} in the same folder"
+    if not saved:
+        return head + "; no attempts could be read from it, and a new, empty one was started."
+    text = f"{head}; {saved} attempt{'' if saved == 1 else 's'} could be read and were saved "
+    text += "into a new progress file"
+    if unreadable:
+        text += f" ({unreadable} on damaged pages could not be read)"
+    return text + "."
+
+
 class Store:
     """The learner's progress file. Thread-safe; one connection per instance.
 
@@ -561,15 +655,21 @@ class Store:
         except _Corrupt as exc:
             if self._healthy_now():  # another codetrainer replaced it a moment ago
                 return self._open()
+            fresh, saved, unreadable = self._salvage()
             moved = self._move_aside()
+            if fresh is not None:
+                try:
+                    fresh.replace(self.path)
+                except OSError:  # pragma: no cover - same folder, just written
+                    fresh.unlink(missing_ok=True)
+                    saved = None
             self.notices.append(
                 StoreNotice(
                     kind="corrupt_moved",
-                    message=(
-                        f"Your progress file was damaged ({exc}). It was moved to {moved.name} "
-                        "in the same folder and a new, empty one was started."
-                    ),
+                    message=_damage_message(str(exc), moved.name, saved, unreadable),
                     path=moved,
+                    saved=saved,
+                    unreadable=unreadable,
                 )
             )
             conn = self._connect()
@@ -725,6 +825,47 @@ class Store:
         finally:
             conn.close()
 
+    def _salvage(self) -> tuple[Path | None, int | None, int]:
+        """Copy what is readable of the damaged file into a fresh store beside it.
+
+        Returns (the fresh file or None, attempts saved or None, attempts unreadable). The
+        damaged file is only read. Review cards are not copied (the watermark is left
+        behind too), so the first sync rebuilds them from the saved attempts.
+        """
+        fresh = self.path.with_name(self.path.name + ".salvage")
+        for leftover in (fresh, *(fresh.with_name(fresh.name + x) for x in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        try:
+            source = self._connect()
+        except sqlite3.Error:
+            return None, None, 0
+        try:
+            found = _read_damaged(source)
+        finally:
+            source.close()
+        if found is None:
+            return None, None, 0
+        attempts, exams, meta, unreadable = found
+        try:
+            with Store(fresh) as target:
+
+                def work(conn: sqlite3.Connection) -> None:
+                    for attempt in attempts:
+                        self._insert(conn, attempt)
+                    for exam in exams:
+                        self._upsert_exam(conn, exam)
+                    for key, value in meta:
+                        conn.execute(
+                            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                            (key, value),
+                        )
+
+                target._write(work)
+        except (StoreError, sqlite3.Error, OSError):
+            fresh.unlink(missing_ok=True)
+            return None, None, unreadable
+        return fresh, len(attempts), unreadable
+
     def _move_aside(self) -> Path:
         stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
@@ -816,10 +957,11 @@ class Store:
     @staticmethod
     def _insert(conn: sqlite3.Connection, a: Attempt) -> int:
         cursor = conn.execute(
-            "INSERT INTO attempts (pack_id, case_id, case_hash, answer_json, score, "
+            "INSERT INTO attempts (id, pack_id, case_id, case_hash, answer_json, score, "
             "kinds_json, hints_used, seconds, created_at, wrong_codes_json, mode, exam_id, "
-            "systems_json, tags_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "systems_json, tags_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                a.id,  # None (a new row) except when salvage keeps an attempt's id
                 a.pack_id,
                 a.case_id,
                 a.case_hash,
