@@ -620,6 +620,8 @@ class Store:
         """Things the UI should tell the learner (damaged file moved aside, read-only ...)."""
         self.read_only: bool = False
         """True when the file could only be opened for reading: every write raises."""
+        self.attempt_writes: int = 0
+        """How many times this instance saved attempts (caches of summaries compare it)."""
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open()
@@ -989,6 +991,7 @@ class Store:
         """
         ready = self._prepare_attempt(attempt)
         row_id = self._write(lambda conn: self._insert(conn, ready))
+        self.attempt_writes += 1
         return replace(ready, id=row_id)
 
     def record_attempts(
@@ -1003,7 +1006,9 @@ class Store:
                 self._upsert_exam(conn, exam)
             return saved
 
-        return self._write(work)
+        out = self._write(work)
+        self.attempt_writes += 1
+        return out
 
     @staticmethod
     def _row_to_attempt(row: Sequence[Any]) -> Attempt:
@@ -1126,6 +1131,32 @@ class Store:
                 last_hash=last_hash,
                 solved=float(best) >= SOLVED_SCORE,
                 changed=changed,
+            )
+        return out
+
+    def case_summaries(self) -> dict[str, dict[str, CaseSummary]]:
+        """:meth:`case_summary` of every pack at once: pack id -> case id -> summary.
+
+        One aggregate query (grouped by pack and case, joined with each group's latest
+        attempt), for the home screen's worker.
+        """
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT g.pack_id, g.case_id, g.n, g.best, a.score, a.created_at, a.case_hash "
+                "FROM (SELECT pack_id, case_id, COUNT(*) AS n, MAX(score) AS best, "
+                "MAX(id) AS last_id FROM attempts GROUP BY pack_id, case_id) g "
+                "JOIN attempts a ON a.id = g.last_id"
+            ).fetchall()
+        out: dict[str, dict[str, CaseSummary]] = {}
+        for pack_id, case_id, count, best, last_score, last_at, last_hash in rows:
+            out.setdefault(pack_id, {})[case_id] = CaseSummary(
+                case_id=case_id,
+                attempts=int(count),
+                best_score=float(best),
+                last_score=float(last_score),
+                last_at=str(last_at),
+                last_hash=str(last_hash),
+                solved=float(best) >= SOLVED_SCORE,
             )
         return out
 

@@ -9,6 +9,7 @@ only the store's and the reviewer's methods.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from codetrainer.tui.home_actions import HomeAction, register_home_action
@@ -28,6 +29,7 @@ __all__ = [
     "open_exam",
     "open_review",
     "open_stats",
+    "prepare_review_count",
     "review_label",
     "reviewer_for",
     "sync_review",
@@ -89,9 +91,19 @@ def due_review_cases(app: CodetrainerApp, *, sync: bool = True) -> list[CaseKey]
     return reviewer.due_cases(CLOCK.now(), available=available.keys())
 
 
+_DUE: weakref.WeakKeyDictionary[CodetrainerApp, int] = weakref.WeakKeyDictionary()
+"""How many cases were due when :func:`prepare_review_count` last ran, per app."""
+
+
+def prepare_review_count(app: CodetrainerApp) -> None:
+    """Sync the review cards and count what is due (the home screen runs it in a worker:
+    the first sync of a long history takes seconds)."""
+    _DUE[app] = len(due_review_cases(app))
+
+
 def review_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
-    """``"Review (N due)"``; hidden (None) while nothing is due."""
-    due = len(due_review_cases(app))
+    """``"Review (N due)"``; hidden (None) while nothing is due or not counted yet."""
+    due = _DUE.get(app, 0)
     return f"Review ({due} due)" if due else None
 
 
@@ -135,6 +147,7 @@ register_home_action(
         run=open_review,
         key="v",
         help="Practise the cases that are due for spaced review, one after another.",
+        prepare=prepare_review_count,
     )
 )
 register_home_action(
