@@ -95,8 +95,11 @@ class CodetrainerApp(App[None]):
 
     # -- start and stop ---------------------------------------------------------------
 
+    def get_default_screen(self) -> HomeScreen:
+        """The home screen is the bottom of the stack (no empty screen drawn before it)."""
+        return HomeScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
         self._mounted = True
         self.call_after_refresh(self._after_first_frame)
 
@@ -229,7 +232,7 @@ class CodetrainerApp(App[None]):
         """Back to the home screen."""
         from codetrainer.tui.screens.case import CaseScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             current = self.screen
             if isinstance(current, CaseScreen):
                 self.keep_draft(current.entry, current.case, current.draft())

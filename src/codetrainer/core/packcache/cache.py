@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import stat
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +141,8 @@ def _read_bounded(path: Path) -> bytes | None:
 
 def _write_atomic(target: Path, data: bytes) -> None:
     """Best effort (a cache): temporary file in the same folder, then os.replace."""
+    import tempfile
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp")
@@ -221,6 +221,8 @@ def _read_pickle(cached: CachedFile) -> Pack | None:
     digest, payload = blob[:32], blob[32:]
     if _CHECKSUM(payload).digest() != digest:
         return None
+    import pickle
+
     from codetrainer.core.models import Pack
 
     try:
@@ -242,6 +244,8 @@ def _brief(pack: Pack) -> PackBrief:
 
 def _load(cached: CachedFile) -> list[Pack | None]:
     """Load the file for real; fills ``cached`` and writes the records when it can."""
+    import pickle
+
     from codetrainer.core.models import Pack
     from codetrainer.core.packs import load_file
 
