@@ -48,6 +48,7 @@ from codetrainer.core.codes import System, detect_system
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "MAX_COUNTED_SECONDS",
     "MIGRATIONS",
     "MODES",
     "SCHEMA_VERSION",
@@ -58,6 +59,7 @@ __all__ = [
     "ExamRecord",
     "GradedItem",
     "GradingResult",
+    "StatsRow",
     "Store",
     "StoreError",
     "StoreNotice",
@@ -65,6 +67,8 @@ __all__ = [
     "default_store_path",
     "format_utc",
     "parse_utc",
+    "system_items",
+    "text_list",
     "utc_now",
 ]
 
@@ -76,6 +80,9 @@ MODES = ("practice", "review", "exam")
 
 SOLVED_SCORE = 95.0
 """A case counts as solved once an attempt scores at least this much (0-100)."""
+
+MAX_COUNTED_SECONDS = 1800.0
+"""Time on one attempt counted at most this much in stats (a case left open over lunch)."""
 
 BUSY_TIMEOUT_MS = 5000
 """How long SQLite waits for another writer before giving up (per try)."""
@@ -324,6 +331,10 @@ class CaseSummary:
         return bool(current_hash) and current_hash != self.last_hash
 
 
+StatsRow = tuple[str, str, str, str, str, str, float, float, str]
+"""(pack id, case id, mode, kinds JSON, tags JSON, systems JSON, score, seconds, created at)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExamRecord:
     """An exam session as saved: started, maybe finished, with its own state for resuming."""
@@ -494,13 +505,13 @@ def _loads(text: str | None, default: Any) -> Any:
 # The list columns repeat a lot (the same kinds, tags, systems over and over): decode each
 # distinct text once. Results are immutable (tuples), so sharing them is safe.
 @lru_cache(maxsize=4096)
-def _text_list(text: str | None) -> tuple[str, ...]:
+def text_list(text: str | None) -> tuple[str, ...]:
     value = _loads(text, [])
     return tuple(str(x) for x in value) if isinstance(value, list) else ()
 
 
 @lru_cache(maxsize=4096)
-def _system_items(text: str | None) -> tuple[tuple[str, tuple[float, float]], ...]:
+def system_items(text: str | None) -> tuple[tuple[str, tuple[float, float]], ...]:
     try:
         return tuple(_systems(_loads(text, {})).items())
     except (TypeError, ValueError):
@@ -1020,15 +1031,15 @@ class Store:
             case_hash=row[3],
             answer=answer if isinstance(answer, dict) else {},
             score=float(row[5]),
-            kinds=_text_list(row[6]),
+            kinds=text_list(row[6]),
             hints_used=int(row[7]),
             seconds=float(row[8]),
             created_at=row[9],
-            wrong_codes=_text_list(row[10]),
+            wrong_codes=text_list(row[10]),
             mode=row[11],
             exam_id=row[12],
-            systems=dict(_system_items(row[13])),
-            tags=_text_list(row[14]),
+            systems=dict(system_items(row[13])),
+            tags=text_list(row[14]),
         )
 
     def attempts(
@@ -1133,6 +1144,16 @@ class Store:
                 changed=changed,
             )
         return out
+
+    def stats_rows(self) -> list[StatsRow]:
+        """Every attempt's columns that the stats need (no answers), oldest first: one
+        query, plain tuples, no :class:`Attempt` built (see
+        ``codetrainer.core.progress.stats_from_rows``)."""
+        with self._reading() as conn:
+            return conn.execute(
+                "SELECT pack_id, case_id, mode, kinds_json, tags_json, systems_json, score, "
+                "seconds, created_at FROM attempts ORDER BY id"
+            ).fetchall()
 
     def case_summaries(self) -> dict[str, dict[str, CaseSummary]]:
         """:meth:`case_summary` of every pack at once: pack id -> case id -> summary.
