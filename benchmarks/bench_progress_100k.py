@@ -169,7 +169,8 @@ def main() -> int:
         shutil.copy(pristine, path)
         wall, cpu = first_frame(TRAINER[1], TRAINER[2], env)
         print(
-            f"first frame in a pty, unsynced store: wall {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms"
+            f"first frame in a pty, unsynced store: wall {wall * 1000:.0f} ms, "
+            f"CPU {cpu * 1000:.0f} ms"
         )
     finally:
         shutil.rmtree(home, ignore_errors=True)
