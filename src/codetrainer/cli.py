@@ -56,6 +56,13 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:  # plain `codetrainer`: start the trainer without building the parser
+        from codetrainer.commands.run import start
+
+        try:
+            return start([])
+        except KeyboardInterrupt:
+            return 130
     parser = build_parser()
     known = _command_names(parser)
     # `codetrainer` and `codetrainer PACK.yaml ...` start the trainer.

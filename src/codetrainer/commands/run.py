@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-__all__ = ["register"]
+__all__ = ["register", "start"]
 
 
 def register(subparsers: Any) -> None:
@@ -20,6 +20,11 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    return start(list(args.packs))
+
+
+def start(packs: list[str]) -> int:
+    """Start the trainer on ``packs`` (the exit status); refuses a non-interactive terminal."""
     import sys
 
     if not sys.stdin.isatty() or not sys.stdout.isatty():
@@ -31,4 +36,4 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     from codetrainer.tui.app import run_app
 
-    return run_app(list(args.packs))
+    return run_app(packs)
