@@ -9,12 +9,15 @@ their heavy dependencies inside ``run`` so that ``--help``, ``--version`` and
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from codetrainer import __version__
+
+if TYPE_CHECKING:  # argparse is imported when a parser is built (not for plain `codetrainer`)
+    import argparse
 
 __all__ = ["build_parser", "main"]
 
@@ -22,12 +25,11 @@ __all__ = ["build_parser", "main"]
 COMMAND_MODULES = ("run", "validate", "schema", "lookup", "grade", "codesets", "progress")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse exits with 2 on usage errors, as the CLI contract asks."""
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    import argparse
+
+    # argparse exits with 2 on usage errors, as the CLI contract asks.
+    parser = argparse.ArgumentParser(
         prog="codetrainer",
         description=(
             "Practise medical coding: read a patient note, answer with ICD-10-CM, CPT and "
@@ -48,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    import argparse
+
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return set(action.choices)
