@@ -7,9 +7,8 @@ import json
 import os
 import stat
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codetrainer.core.diagnostics import Diagnostic
 
@@ -38,8 +37,9 @@ _PACKAGE = Path(__file__).resolve().parent.parent.parent
 _CHECKSUM = hashlib.sha256
 
 
-@dataclass(frozen=True, slots=True)
-class CaseBrief:
+# NamedTuples and a plain class, not dataclasses: this module is imported before the
+# first frame, and each dataclass costs about a millisecond to create.
+class CaseBrief(NamedTuple):
     """What the case list shows of a case."""
 
     id: str
@@ -48,8 +48,7 @@ class CaseBrief:
     setting: str
 
 
-@dataclass(frozen=True, slots=True)
-class PackBrief:
+class PackBrief(NamedTuple):
     """What the home screen shows of a pack."""
 
     id: str
@@ -66,22 +65,43 @@ class PackBrief:
         return None
 
 
-@dataclass(slots=True)
 class CachedFile:
     """One file as loaded: its kind, the brief (packs that loaded) and the diagnostics."""
 
-    path: Path
-    display_path: str
-    kind: str | None
-    """``"pack"``, ``"codeset"``, ``"answers"`` or None (not one of ours / unreadable)."""
-    brief: PackBrief | None
-    diagnostics: list[Diagnostic]
-    key: str | None
-    """The content key (None: not cacheable, e.g. not a regular file)."""
-    from_cache: bool
-    """True when nothing was parsed to get here."""
-    _pack: Pack | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    __slots__ = (
+        "_lock",
+        "_pack",
+        "brief",
+        "diagnostics",
+        "display_path",
+        "from_cache",
+        "key",
+        "kind",
+        "path",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        display_path: str,
+        kind: str | None,
+        brief: PackBrief | None,
+        diagnostics: list[Diagnostic],
+        key: str | None,
+        from_cache: bool,
+    ) -> None:
+        self.path = path
+        self.display_path = display_path
+        self.kind = kind
+        """``"pack"``, ``"codeset"``, ``"answers"`` or None (not one of ours / unreadable)."""
+        self.brief = brief
+        self.diagnostics = diagnostics
+        self.key = key
+        """The content key (None: not cacheable, e.g. not a regular file)."""
+        self.from_cache = from_cache
+        """True when nothing was parsed to get here."""
+        self._pack: Pack | None = None
+        self._lock = threading.Lock()
 
     def full_pack(self) -> Pack | None:
         """The validated pack (from the cache's pickle, else by loading the file again)."""
