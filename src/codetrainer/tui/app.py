@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -90,7 +90,6 @@ class CodetrainerApp(App[None]):
         """Unfinished answers by (pack id, case id)."""
         self._mounted = False
         self.first_frame_shown = False
-        self._screen_styles = False
         """True once the first screen was painted (workers start only after it)."""
         self.reload_packs()
 
@@ -104,28 +103,8 @@ class CodetrainerApp(App[None]):
         self._mounted = True
         self.call_after_refresh(self._after_first_frame)
 
-    def _load_screen_styles(self) -> None:
-        """The other screens' styling (screens.tcss), read once: right after the first
-        frame, or before another screen is shown if that comes first."""
-        if self._screen_styles:
-            return
-        self._screen_styles = True
-        self.stylesheet.read(Path(__file__).with_name("screens.tcss"))
-        self.stylesheet.reparse()
-        self.stylesheet.update(self)
-
-    # Textual's own signatures (overloads); these only make sure the styling is in first.
-    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
-        self._load_screen_styles()
-        return super().push_screen(*args, **kwargs)
-
-    def switch_screen(self, *args: Any, **kwargs: Any) -> Any:
-        self._load_screen_styles()
-        return super().switch_screen(*args, **kwargs)
-
     def _after_first_frame(self) -> None:
         self.first_frame_shown = True
-        self._load_screen_styles()
         self._check_size(self.size.width, self.size.height)
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
