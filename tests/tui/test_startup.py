@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from progress_fixtures import make_attempt
+from startup_fixtures import home_progress_loaded, wait_until
 from tui_fixtures import MINI, make_app, screen_text
 
 from codetrainer.core.store import Store, default_store_path
@@ -70,9 +71,7 @@ async def test_progress_arrives_from_the_worker_after_the_first_frame() -> None:
         s.record_attempt(make_attempt("sore-throat", 100.0, pack_id="tui-mini"))
     app = make_app([MINI])
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        assert app.services.summaries_ready
+        await wait_until(pilot, home_progress_loaded(app))
         text = screen_text(app)
         assert "1/3 solved" in text
         assert "✓" in text  # the solved case is marked in the case list

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from damage_fixtures import leaf_of, page_info, scribble
 from progress_fixtures import random_attempts
+from startup_fixtures import home_progress_loaded, wait_until
 from textual.widgets import Static
 from tui_fixtures import MINI, make_app, screen_text
 
@@ -22,8 +23,7 @@ async def test_home_says_how_many_attempts_were_saved_from_a_damaged_file() -> N
     scribble(path, leaf_of(path, "attempts"), size)
     app = make_app([MINI])
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(pilot, home_progress_loaded(app))  # the store opens in that worker
         assert isinstance(app.screen, HomeScreen)
         notice = app.screen.query_one("#home-notice", Static)
         assert notice.display
