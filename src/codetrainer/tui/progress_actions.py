@@ -126,10 +126,22 @@ def open_exam(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
 
 
 def open_stats(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
-    """Open the stats screen."""
-    from codetrainer.tui.screens.stats import StatsScreen
+    """Open the stats screen once its numbers are computed (in a thread worker, while the
+    home screen stays usable): the screen is then drawn once, with everything on it."""
+    from codetrainer.tui.screens.stats import StatsScreen, compute_stats_for
 
-    app.push_screen(StatsScreen())
+    home = app.screen
+
+    def work() -> None:
+        prepared = compute_stats_for(app)
+
+        def show() -> None:
+            if app.screen is home:  # the learner did not go elsewhere meanwhile
+                app.push_screen(StatsScreen(prepared))
+
+        app.call_from_thread(show)
+
+    app.run_worker(work, thread=True, exclusive=True, group="stats-open", exit_on_error=False)
 
 
 def _exam_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:

@@ -39,6 +39,7 @@ __all__ = [
     "GOAL_STEP",
     "SECTIONS",
     "StatsScreen",
+    "compute_stats_for",
     "kind_label",
     "stats_summary_text",
 ]
@@ -98,6 +99,27 @@ def _goal_text(stats: Stats) -> Text:
     return text
 
 
+def compute_stats_for(
+    app: CodetrainerApp, goal_minutes: float = DEFAULT_GOAL_MINUTES
+) -> tuple[Stats | str, float]:
+    """(The stats or why there are none, the daily goal) from the app's store: one query
+    (:meth:`~codetrainer.core.store.Store.stats_rows`). Slow with a long history: call it
+    from a thread worker."""
+    services = app.services
+    store = services.store()
+    if store is None:
+        return services.problems.get("store", "the progress store is unavailable"), goal_minutes
+    try:
+        raw = store.get_meta(GOAL_META_KEY)
+        if raw is not None:
+            goal_minutes = max(_GOAL_RANGE[0], min(_GOAL_RANGE[1], float(raw)))
+        rows = store.stats_rows()
+    except Exception as exc:  # a damaged store: say so, keep the app running
+        return (str(exc) or type(exc).__name__), goal_minutes
+    stats = stats_from_rows(rows, today=CLOCK.today(), tz=CLOCK.tz, goal_minutes=goal_minutes)
+    return stats, goal_minutes
+
+
 class StatsScreen(Screen[None]):
     """How the learner is doing; every number is also written, never a chart alone."""
 
@@ -116,12 +138,13 @@ class StatsScreen(Screen[None]):
 
     app: CodetrainerApp
 
-    def __init__(self) -> None:
+    def __init__(self, prepared: tuple[Stats | str, float] | None = None) -> None:
         super().__init__(id="stats", classes="progress-screen")
         self.stats: Stats | None = None
         """What is on show (None until loaded or when the store is unavailable)."""
         self.goal_minutes: float = DEFAULT_GOAL_MINUTES
         """The daily goal in minutes."""
+        self._prepared = prepared
 
     # -- layout -----------------------------------------------------------------------
 
@@ -157,27 +180,20 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-body").border_title = "Stats"
         for n, (sid, title) in enumerate(SECTIONS, 1):
             self.query_one(f"#title-{sid}", Static).update(Text(f"{n} {title}", end=""))
-        self.load()
+        if self._prepared is not None:  # computed before the screen was pushed
+            result, self.goal_minutes = self._prepared
+            self._prepared = None
+            self._show(result)
+        else:
+            self.load()
         self.query_one("#stats-body").focus()
 
     # -- data -------------------------------------------------------------------------
 
     def _compute(self) -> Stats | str:
         """The stats, or why there are none to show (runs in the worker thread)."""
-        services = self.app.services
-        store = services.store()
-        if store is None:
-            return services.problems.get("store", "the progress store is unavailable")
-        try:
-            raw = store.get_meta(GOAL_META_KEY)
-            if raw is not None:
-                self.goal_minutes = max(_GOAL_RANGE[0], min(_GOAL_RANGE[1], float(raw)))
-            rows = store.stats_rows()
-        except Exception as exc:  # a damaged store: say so, keep the app running
-            return str(exc) or type(exc).__name__
-        return stats_from_rows(
-            rows, today=CLOCK.today(), tz=CLOCK.tz, goal_minutes=self.goal_minutes
-        )
+        result, self.goal_minutes = compute_stats_for(self.app, self.goal_minutes)
+        return result
 
     def load(self) -> None:
         """Read the progress again (in a worker) and redraw everything when it is in."""
