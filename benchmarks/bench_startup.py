@@ -1,20 +1,36 @@
-"""Cold-start times of the command line: --version, --help, validate, lookup, and the TUI import.
+"""Start-up times: the trainer's first screen against a bare Textual app, and the CLI.
 
-Each command runs in a fresh interpreter several times; the script prints the median and
-the fastest wall time and the modules that were imported (to show that --help and
-validate never load Textual). Reported in docs/performance.md, never asserted in tests.
+**TUI** (``--tui``, the default part): the trainer (``python -m codetrainer``, bundled
+packs, warm caches) and a bare Textual app that draws a header, one line and a footer are
+started alternately in a pseudo-terminal of 100x30, ``--pairs`` times each. A run's time is
+from just before the process is spawned to the moment the terminal has received the text of
+its first screen (the trainer's home menu, the bare app's line); then the process is
+killed. The script prints both medians and the ratio (median of the pairwise ratios, and
+ratio of the medians).
 
-    python benchmarks/bench_startup.py [--runs 7]
+**CLI** (``--cli``): each command runs in a fresh interpreter several times; the median and
+fastest wall time and whether Textual or Rich were imported (--help and validate must not).
+
+Reported in docs/performance.md, never asserted in tests.
+
+    python benchmarks/bench_startup.py [--pairs 15] [--runs 7] [--tui | --cli]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import os
+import pty
+import select
+import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 
 COMMANDS: list[tuple[str, list[str]]] = [
@@ -69,13 +85,128 @@ def ui_modules(args: list[str], env: dict[str, str]) -> str:
     return "?"
 
 
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Bare(App):
+    TITLE = "bare"
+    def compose(self):
+        yield Header()
+        yield Static("a bare Textual app: header, one line, footer")
+        yield Footer()
+
+Bare().run()
+"""
+
+BARE = ("bare Textual app", ["-c", BARE_APP], b"a bare Textual app")
+TRAINER = ("codetrainer (home screen)", ["-m", "codetrainer"], b"Next unsolved case")
+SIZE = (100, 30)
+
+
+def first_frame(
+    args: list[str], marker: bytes, env: dict[str, str], limit: float = 60.0
+) -> tuple[float, float]:
+    """(wall, CPU) seconds from spawning ``python ARGS`` in a pty until ``marker`` was
+    written to it. CPU is the child's user + system time when it is killed right after
+    (a shared machine inflates wall time much more than CPU time)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**env, "TERM": "xterm-256color", "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1])},
+        start_new_session=True,
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while True:
+            left = limit - (time.perf_counter() - start)
+            if left <= 0:
+                raise TimeoutError(f"no first frame within {limit:.0f} s: {args[:2]}")
+            ready, _, _ = select.select([master], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                raise RuntimeError(f"exited before its first frame: {seen[-400:]!r}") from None
+            if not chunk:
+                raise RuntimeError(f"exited before its first frame: {seen[-400:]!r}")
+            seen += chunk
+            if marker in seen:
+                wall = time.perf_counter() - start
+                os.killpg(proc.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                return wall, usage.ru_utime + usage.ru_stime
+    finally:
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        os.close(master)
+
+
+def bench_tui(pairs: int, env: dict[str, str]) -> None:
+    # warm every cache (reference, code sets, search index, packs) with one discarded run
+    # of each, after the lookup command compiled the reference and the index
+    for _label, cmd, marker in (BARE, TRAINER, TRAINER):
+        first_frame(cmd, marker, env)
+    runs: dict[str, list[tuple[float, float]]] = {BARE[0]: [], TRAINER[0]: []}
+    for i in range(pairs):
+        order = (BARE, TRAINER) if i % 2 == 0 else (TRAINER, BARE)
+        for label, cmd, marker in order:
+            runs[label].append(first_frame(cmd, marker, env))
+    print(f"first screen in a {SIZE[0]}x{SIZE[1]} pty, {pairs} pairs (warm caches)")
+    for label, samples in runs.items():
+        wall = [w for w, _ in samples]
+        cpu = [c for _, c in samples]
+        print(
+            f"  {label:28} wall median {statistics.median(wall) * 1000:5.0f} ms "
+            f"(fastest {min(wall) * 1000:4.0f}) · CPU median {statistics.median(cpu) * 1000:5.0f}"
+            f" ms (least {min(cpu) * 1000:4.0f})"
+        )
+    for index, what in ((0, "wall"), (1, "CPU")):
+        ours = [r[index] for r in runs[TRAINER[0]]]
+        bare = [r[index] for r in runs[BARE[0]]]
+        ratios = [o / b for o, b in zip(ours, bare, strict=True)]
+        print(
+            f"  ratio ({what}): median of pairs {statistics.median(ratios):.2f}x, "
+            f"of medians {statistics.median(ours) / statistics.median(bare):.2f}x, "
+            f"of fastest {min(ours) / min(bare):.2f}x"
+        )
+
+
+def bench_cli(runs: int, env: dict[str, str]) -> None:
+    baseline = time_command(["-c", "pass"], runs, env)
+    print(f"python startup alone: median {statistics.median(baseline) * 1000:.0f} ms")
+    print(f"{'command':45} {'median':>8} {'fastest':>8}  textual/rich loaded")
+    for label, cmd in COMMANDS:
+        samples = time_command(cmd, runs, env)
+        print(
+            f"{label:45} {statistics.median(samples) * 1000:6.0f}ms "
+            f"{min(samples) * 1000:6.0f}ms  {ui_modules(cmd, env)}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=7, help="runs per CLI command")
+    parser.add_argument("--pairs", type=int, default=15, help="paired TUI runs")
+    part = parser.add_mutually_exclusive_group()
+    part.add_argument("--tui", action="store_true", help="only the TUI comparison")
+    part.add_argument("--cli", action="store_true", help="only the CLI commands")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "CODETRAINER_HOME": home}
-        # warm the compiled caches once so validate/lookup measure the warm path
+        env.pop("CODETRAINER_CACHE", None)
+        # warm the compiled caches once so validate/lookup/the TUI measure the warm path
         subprocess.run(
             [sys.executable, "-m", "codetrainer", "lookup", "warm"],
             env=env,
@@ -83,15 +214,10 @@ def main() -> int:
             stderr=subprocess.DEVNULL,
             check=False,
         )
-        baseline = time_command(["-c", "pass"], args.runs, env)
-        print(f"python startup alone: median {statistics.median(baseline) * 1000:.0f} ms")
-        print(f"{'command':45} {'median':>8} {'fastest':>8}  textual/rich loaded")
-        for label, cmd in COMMANDS:
-            samples = time_command(cmd, args.runs, env)
-            print(
-                f"{label:45} {statistics.median(samples) * 1000:6.0f}ms "
-                f"{min(samples) * 1000:6.0f}ms  {ui_modules(cmd, env)}"
-            )
+        if not args.cli:
+            bench_tui(args.pairs, env)
+        if not args.tui:
+            bench_cli(args.runs, env)
     return 0
 
 

@@ -9,13 +9,16 @@ their heavy dependencies inside ``run`` so that ``--help``, ``--version`` and
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from codetrainer import __version__
+
+if TYPE_CHECKING:  # argparse is imported when a parser is built (not for plain `codetrainer`)
+    import argparse
 
 __all__ = ["build_parser", "main"]
 
@@ -35,12 +38,11 @@ COMMAND_MODULES = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse exits with 2 on usage errors, as the CLI contract asks."""
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    import argparse
+
+    # argparse exits with 2 on usage errors, as the CLI contract asks.
+    parser = argparse.ArgumentParser(
         prog="codetrainer",
         description=(
             "Practise medical coding: read a patient note, answer with ICD-10-CM, CPT and "
@@ -63,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_store_option(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
     """``--store URL``: the progress store to use (see :mod:`codetrainer.core.stores`)."""
+    import argparse
+
     parser.add_argument(
         "--store",
         metavar="URL",
@@ -83,6 +87,8 @@ def _split_store(args_list: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    import argparse
+
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return set(action.choices)
@@ -91,6 +97,13 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:  # plain `codetrainer`: start the trainer without building the parser
+        from codetrainer.commands.run import start
+
+        try:
+            return start([])
+        except KeyboardInterrupt:
+            return 130
     parser = build_parser()
     known = _command_names(parser)
     lead, rest = _split_store(args_list)

@@ -12,10 +12,12 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 __all__ = [
     "InputError",
+    "find_yaml_files",
     "read_bounded",
     "write_bytes_atomic",
     "write_text_atomic",
@@ -147,3 +149,31 @@ def read_bounded(path: str | Path, limit: int, *, shown: str | None = None) -> b
 def _too_large(size: int, limit: int, *, grew: bool = False) -> str:
     what = f"more than {limit:,} bytes" if grew else f"{size:,} bytes"
     return f"the file is {what}, over the {limit:,}-byte limit"
+
+
+def find_yaml_files(
+    paths: Iterable[str | Path], on_error: Callable[[str, OSError], None] | None = None
+) -> Iterator[Path]:
+    """Files named directly, and ``*.yaml``/``*.yml`` below folders (sorted).
+
+    Links to folders are not followed (no loops); links to files are listed, so a broken
+    or looping link is reported when it is read. A folder that cannot be listed is passed
+    to ``on_error(path, exc)`` (skipped silently without one). Imports nothing heavy: the
+    trainer walks its pack folders with it before the first frame.
+    """
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found: list[Path] = []
+
+            def failed(exc: OSError, top: Path = p) -> None:
+                if on_error is not None:
+                    on_error(str(exc.filename if exc.filename is not None else top), exc)
+
+            for folder, _dirs, names in os.walk(p, onerror=failed):
+                found.extend(
+                    Path(folder, n) for n in names if Path(n).suffix.lower() in {".yaml", ".yml"}
+                )
+            yield from sorted(found)
+        else:
+            yield p

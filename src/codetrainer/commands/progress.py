@@ -115,11 +115,14 @@ def _export(args: argparse.Namespace) -> int:
     path = default_store_path()
     attempts = []
     student = args.student
+    damaged: list[Path] = []
     if target is not None or path.exists():
         try:
             with open_store(target) as store:
                 for notice in store.notices:
                     print(f"codetrainer: {notice.message}", file=sys.stderr)
+                    if notice.kind == "corrupt_moved" and notice.path is not None:
+                        damaged.append(notice.path)
                 attempts = store.attempts()
                 if student is None:
                     student = store.get_meta("student")
@@ -127,6 +130,17 @@ def _export(args: argparse.Namespace) -> int:
                     store.set_meta("student", student.strip())
         except StoreError as exc:
             print(f"codetrainer: error: {exc}", file=sys.stderr)
+            return 1
+    if not attempts:
+        if target is None:  # your own file: a damaged one moved aside earlier
+            damaged += sorted(path.parent.glob(path.name + ".corrupt-*[0-9Z]"))
+        if damaged:
+            print(
+                "codetrainer: error: no export was written: your progress file was damaged "
+                f"and moved aside ({damaged[0]}), and no attempts could be saved from it, so "
+                "the export would be empty. Keep that file and show it to your instructor.",
+                file=sys.stderr,
+            )
             return 1
     text = format_export(attempts, fmt, student=student or "")
     if not write_output(text, args.output, "export"):

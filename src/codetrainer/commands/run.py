@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = ["register", "start"]
 
 
 def register(subparsers: Any) -> None:
@@ -20,6 +22,11 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    return start(list(args.packs))
+
+
+def start(packs: list[str]) -> int:
+    """Start the trainer on ``packs`` (the exit status); refuses a non-interactive terminal."""
     import os
     import sys
 
@@ -35,4 +42,4 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     from codetrainer.tui.app import run_app
 
-    return run_app(list(args.packs))
+    return run_app(packs)

@@ -67,3 +67,20 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(
         diagnostics, key=lambda d: (d.path, d.line, d.col, d.severity != "error", d.message)
     )
+
+
+def folder_error(path: str, exc: OSError) -> Diagnostic:
+    """The error for a folder that cannot be listed (its files were not checked)."""
+    import errno
+
+    reason = exc.strerror or "the system refused to list it"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        reason = "permission denied; check who may read the folder"
+    return Diagnostic(
+        path,
+        1,
+        1,
+        "error",
+        f"cannot read the folder: {reason} (its files were not checked)",
+        "io-folder",
+    )

@@ -8,8 +8,6 @@ offending key or value.
 from __future__ import annotations
 
 import difflib
-import errno
-import os
 import re
 import types
 import typing
@@ -22,7 +20,12 @@ from pydantic import BaseModel, ValidationError
 
 from codetrainer.core.codes import CodeFormatError, System, normalize
 from codetrainer.core.curriculum.claims import claim_checks
-from codetrainer.core.diagnostics import CodetrainerError, Diagnostic, count_errors
+from codetrainer.core.diagnostics import (
+    CodetrainerError,
+    Diagnostic,
+    count_errors,
+    folder_error,
+)
 from codetrainer.core.models import AnswersFile, Case, CodeSet, Pack, PackInfo
 from codetrainer.core.yamlio import DEFAULT_MAX_BYTES, YamlDocument, YamlPath, load_yaml_file
 
@@ -87,43 +90,16 @@ def detect_kind(data: Any) -> FileKind | None:
 def find_yaml_files(
     paths: Iterable[str | Path], errors: list[Diagnostic] | None = None
 ) -> Iterator[Path]:
-    """Files named directly, and ``*.yaml``/``*.yml`` below folders (sorted).
+    """Files named directly, and ``*.yaml``/``*.yml`` below folders (sorted); a folder
+    that cannot be listed is an error appended to ``errors`` (see
+    :func:`codetrainer.fileio.find_yaml_files`)."""
+    from codetrainer.fileio import find_yaml_files as walk
 
-    Links to folders are not followed (no loops); links to files are listed, so a broken
-    or looping link is reported when it is read. A folder that cannot be listed is an
-    error: appended to ``errors`` when given (otherwise it is skipped silently).
-    """
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            found: list[Path] = []
+    def failed(path: str, exc: OSError) -> None:
+        if errors is not None:
+            errors.append(folder_error(path, exc))
 
-            def failed(exc: OSError, top: Path = p) -> None:
-                if errors is not None:
-                    where = exc.filename if exc.filename is not None else top
-                    errors.append(_folder_error(str(where), exc))
-
-            for folder, _dirs, names in os.walk(p, onerror=failed):
-                found.extend(
-                    Path(folder, n) for n in names if Path(n).suffix.lower() in {".yaml", ".yml"}
-                )
-            yield from sorted(found)
-        else:
-            yield p
-
-
-def _folder_error(path: str, exc: OSError) -> Diagnostic:
-    reason = exc.strerror or "the system refused to list it"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        reason = "permission denied; check who may read the folder"
-    return Diagnostic(
-        path,
-        1,
-        1,
-        "error",
-        f"cannot read the folder: {reason} (its files were not checked)",
-        "io-folder",
-    )
+    return walk(paths, failed)
 
 
 def normalize_space(text: str) -> str:

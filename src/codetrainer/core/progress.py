@@ -16,9 +16,19 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
 
-from codetrainer.core.store import SOLVED_SCORE, Attempt, parse_utc
+from codetrainer.core.store import (
+    MAX_COUNTED_SECONDS,
+    SOLVED_SCORE,
+    Attempt,
+    StatsRow,
+    format_utc,
+    parse_utc,
+    system_items,
+    text_list,
+)
 
 __all__ = [
     "DEFAULT_GOAL_MINUTES",
@@ -42,6 +52,7 @@ __all__ = [
     "daily_goal",
     "error_kinds",
     "local_day",
+    "stats_from_rows",
     "streak",
     "time_per_case",
     "weakest_areas",
@@ -50,8 +61,6 @@ __all__ = [
 DEFAULT_GOAL_MINUTES = 10.0
 """The daily practice goal unless the learner sets another."""
 
-MAX_COUNTED_SECONDS = 1800.0
-"""Time on one attempt counted at most this much (a case left open over lunch)."""
 
 SYSTEM_ORDER = ("ICD-10-CM", "CPT", "HCPCS", "MODIFIER", "units", "pointers", "query")
 """The order the code systems (and claim details) are listed in."""
@@ -457,4 +466,209 @@ def compute_stats(
         goal=_goal(attempts, day_of, today, goal_minutes),
         time=time_per_case(attempts),
         weakest=_weakest(by_system, by_tag, by_kind, limit=3, below=SOLVED_SCORE),
+    )
+
+
+class _DayOf:
+    """The local day of a ``created_at`` text, exact and fast: per UTC date, the local
+    dates at its start and end and the UTC moment between them where local midnight falls;
+    an attempt within an hour of that moment is converted on its own (DST, odd offsets)."""
+
+    def __init__(self, tz: tzinfo | None) -> None:
+        self.tz = tz
+        self._dates: dict[str, tuple[date, date, str, str, str]] = {}
+        self._exact: dict[str, date] = {}
+
+    def _exactly(self, created: str) -> date:
+        day = self._exact.get(created)
+        if day is None:
+            day = self._exact[created] = parse_utc(created).astimezone(self.tz).date()
+        return day
+
+    def __call__(self, created: str) -> date:
+        utc_date = created[:10]
+        known = self._dates.get(utc_date)
+        if known is None:
+            start = parse_utc(utc_date + "T00:00:00Z")
+            first = start.astimezone(self.tz).date()
+            last = (start + timedelta(hours=23, minutes=59, seconds=59)).astimezone(self.tz).date()
+            if first == last:
+                known = (first, last, "~", "~", "~")
+            else:
+                midnight = datetime.combine(last, datetime.min.time())
+                local = midnight.replace(tzinfo=self.tz) if self.tz is not None else midnight
+                moment = local.astimezone(UTC)
+                known = (
+                    first,
+                    last,
+                    format_utc(moment),
+                    format_utc(moment - timedelta(hours=1)),
+                    format_utc(moment + timedelta(hours=1)),
+                )
+            self._dates[utc_date] = known
+        first, last, cut, low, high = known
+        if first == last:
+            return first
+        if low <= created <= high:
+            return self._exactly(created)
+        return last if created >= cut else first
+
+
+def stats_from_rows(
+    rows: Iterable[StatsRow],
+    *,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+    days: int = 30,
+    goal_minutes: float = DEFAULT_GOAL_MINUTES,
+) -> Stats:
+    """The same :class:`Stats` as :func:`compute_stats`, from ``store.stats_rows()``.
+
+    One pass over plain tuples: attempts that differ only in time and score are grouped
+    (their JSON columns decoded once per distinct text), days come from :class:`_DayOf`.
+    Sums may differ from :func:`compute_stats` in the last bits of a float, never more.
+    """
+    if today is None:
+        today = datetime.now(tz).date() if tz is not None else datetime.now().date()
+    cap = MAX_COUNTED_SECONDS
+    day_of = _DayOf(tz)
+    groups: dict[tuple[str, str, str, str, str, str], list[Any]] = {}
+    per_day: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    by_case: dict[tuple[str, str], list[float]] = defaultdict(list)
+    everything: list[float] = []
+    for pack, case, mode, kinds_json, tags_json, systems_json, score, seconds, created in rows:
+        counted = cap if seconds > cap else (seconds if seconds > 0.0 else 0.0)
+        key = (pack, case, mode, kinds_json, tags_json, systems_json)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [1, score, score, created]
+        else:
+            group[0] += 1
+            group[1] += score
+            if score > group[2]:
+                group[2] = score
+            if created > group[3]:
+                group[3] = created
+        row = per_day[day_of(created)]
+        row[0] += 1
+        row[1] += score
+        row[2] += counted
+        by_case[(pack, case)].append(counted)
+        everything.append(counted)
+
+    total = len(everything)
+    best: dict[tuple[str, str], float] = {}
+    by_pack: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    by_mode: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    by_tag: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    earned: dict[str, float] = defaultdict(float)
+    possible: dict[str, float] = defaultdict(float)
+    system_count: Counter[str] = Counter()
+    kind_count: Counter[str] = Counter()
+    with_kind: Counter[str] = Counter()
+    last: dict[str, str] = {}
+    score_sum = 0.0
+    for (pack, case, mode, kinds_json, tags_json, systems_json), group in groups.items():
+        count, group_sum, group_best, group_last = group
+        best[(pack, case)] = max(best.get((pack, case), 0.0), group_best)
+        score_sum += group_sum
+        for table, name in ((by_pack, pack), (by_mode, mode)):
+            table[name][0] += count
+            table[name][1] += group_sum
+        for tag in dict.fromkeys(text_list(tags_json)):
+            by_tag[tag][0] += count
+            by_tag[tag][1] += group_sum
+        for name, (got, out_of) in system_items(systems_json):
+            earned[name] += got * count
+            possible[name] += out_of * count
+            system_count[name] += count
+        kinds = text_list(kinds_json)
+        for kind in kinds:
+            kind_count[kind] += count
+        for kind in set(kinds):
+            with_kind[kind] += count
+            if group_last > last.get(kind, ""):
+                last[kind] = group_last
+
+    def grouped(table: dict[str, list[float]]) -> tuple[GroupStat, ...]:
+        return tuple(
+            GroupStat(key=k, attempts=int(n), accuracy=sum_ / n)
+            for k, (n, sum_) in sorted(table.items())
+        )
+
+    by_system = tuple(
+        GroupStat(
+            key=k,
+            attempts=system_count[k],
+            accuracy=max(0.0, 100.0 * earned[k] / possible[k]),
+            earned=earned[k],
+            possible=possible[k],
+        )
+        for k in sorted(system_count, key=_system_rank)
+        if possible[k] > 0
+    )
+    by_kind = tuple(
+        KindStat(
+            kind=k,
+            count=n,
+            attempts=with_kind[k],
+            share=100.0 * with_kind[k] / total if total else 0.0,
+            last_seen=last[k],
+        )
+        for k, n in sorted(kind_count.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    tags = grouped(by_tag)
+    first = today - timedelta(days=days - 1)
+    over_time = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        n, scores, counted_seconds = per_day.get(day, [0.0, 0.0, 0.0])
+        over_time.append(
+            DayStat(
+                day=day,
+                attempts=int(n),
+                mean_score=scores / n if n else None,
+                minutes=counted_seconds / 60,
+            )
+        )
+    minutes_today = per_day[today][2] / 60 if today in per_day else 0.0
+    goal = DailyGoal(
+        goal_minutes=goal_minutes, minutes_today=minutes_today, met=minutes_today >= goal_minutes
+    )
+    per_case = sorted(
+        (
+            CaseTime(
+                pack_id=pack,
+                case_id=case,
+                attempts=len(values),
+                mean_seconds=sum(values) / len(values),
+                median_seconds=statistics.median(values),
+                last_seconds=values[-1],
+            )
+            for (pack, case), values in by_case.items()
+        ),
+        key=lambda c: (-c.mean_seconds, c.pack_id, c.case_id),
+    )
+    time_summary = TimeSummary(
+        attempts=total,
+        total_minutes=sum(everything) / 60,
+        mean_seconds=sum(everything) / total if total else 0.0,
+        median_seconds=statistics.median(everything) if everything else 0.0,
+        per_case=tuple(per_case),
+    )
+    return Stats(
+        attempts=total,
+        mean_score=score_sum / total if total else None,
+        cases_tried=len(best),
+        cases_solved=sum(1 for score in best.values() if score >= SOLVED_SCORE),
+        over_time=tuple(over_time),
+        by_system=by_system,
+        by_kind=by_kind,
+        by_tag=tags,
+        by_pack=grouped(by_pack),
+        by_mode=grouped(by_mode),
+        streak=_streak(set(per_day), today),
+        goal=goal,
+        time=time_summary,
+        weakest=_weakest(by_system, tags, by_kind, limit=3, below=SOLVED_SCORE),
     )

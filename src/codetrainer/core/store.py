@@ -11,10 +11,13 @@ with the standard library's :mod:`sqlite3`. The rules it keeps:
 * **Migrations.** ``PRAGMA user_version`` says which schema a file has; the steps in
   :data:`MIGRATIONS` bring it up to :data:`SCHEMA_VERSION` in one transaction. A file from a
   *newer* codetrainer is refused with a :class:`StoreError`, never downgraded or touched.
-* **Damage.** ``quick_check`` runs at open; a damaged file (or one that is not a database)
-  is moved aside with a UTC timestamp suffix and a fresh one is started, and a
-  :class:`StoreNotice` in :attr:`Store.notices` says so; the UI shows it. Nothing is ever
-  recreated silently.
+* **Damage.** ``quick_check`` runs at open. Before a damaged file (or one that is not a
+  database) is moved aside with a UTC timestamp suffix, every attempt, exam session and
+  setting that can still be read is copied into a fresh file
+  (:mod:`codetrainer.core.salvage`: one bad page loses only the rows on it), which then
+  takes its place; review cards are rebuilt from the attempts by the next sync. A
+  :class:`StoreNotice` in :attr:`Store.notices` says how many attempts were saved; the UI
+  shows it. Nothing is ever recreated silently.
 * **Cannot write.** A read-only file or folder, a full disk or a lock held too long raise
   ``StoreError("not saved: ...")``; the app catches it, tells the learner and keeps running.
   A read-only file can still be opened to look at history (``Store.read_only``).
@@ -45,6 +48,7 @@ from codetrainer.core.codes import System, detect_system
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "MAX_COUNTED_SECONDS",
     "MIGRATIONS",
     "MODES",
     "SCHEMA_VERSION",
@@ -55,6 +59,7 @@ __all__ = [
     "ExamRecord",
     "GradedItem",
     "GradingResult",
+    "StatsRow",
     "Store",
     "StoreError",
     "StoreNotice",
@@ -62,6 +67,8 @@ __all__ = [
     "default_store_path",
     "format_utc",
     "parse_utc",
+    "system_items",
+    "text_list",
     "utc_now",
 ]
 
@@ -73,6 +80,9 @@ MODES = ("practice", "review", "exam")
 
 SOLVED_SCORE = 95.0
 """A case counts as solved once an attempt scores at least this much (0-100)."""
+
+MAX_COUNTED_SECONDS = 1800.0
+"""Time on one attempt counted at most this much in stats (a case left open over lunch)."""
 
 BUSY_TIMEOUT_MS = 5000
 """How long SQLite waits for another writer before giving up (per try)."""
@@ -191,6 +201,10 @@ class StoreNotice:
     message: str
     path: Path | None = None
     """For ``corrupt_moved``: where the damaged file now is."""
+    saved: int | None = None
+    """For ``corrupt_moved``: attempts copied from the damaged file into the new one."""
+    unreadable: int = 0
+    """For ``corrupt_moved``: attempts (rowids) on damaged pages that could not be read."""
 
 
 # --- time ------------------------------------------------------------------------------
@@ -341,6 +355,10 @@ class CaseSummary:
     def changed_since(self, current_hash: str) -> bool:
         """True when the case was edited after it was last answered."""
         return bool(current_hash) and current_hash != self.last_hash
+
+
+StatsRow = tuple[str, str, str, str, str, str, float, float, str]
+"""(pack id, case id, mode, kinds JSON, tags JSON, systems JSON, score, seconds, created at)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,13 +531,13 @@ def _loads(text: str | None, default: Any) -> Any:
 # The list columns repeat a lot (the same kinds, tags, systems over and over): decode each
 # distinct text once. Results are immutable (tuples), so sharing them is safe.
 @lru_cache(maxsize=4096)
-def _text_list(text: str | None) -> tuple[str, ...]:
+def text_list(text: str | None) -> tuple[str, ...]:
     value = _loads(text, [])
     return tuple(str(x) for x in value) if isinstance(value, list) else ()
 
 
 @lru_cache(maxsize=4096)
-def _system_items(text: str | None) -> tuple[tuple[str, tuple[float, float]], ...]:
+def system_items(text: str | None) -> tuple[tuple[str, tuple[float, float]], ...]:
     try:
         return tuple(_systems(_loads(text, {})).items())
     except (TypeError, ValueError):
@@ -544,6 +562,93 @@ _INSERT_COLUMNS = (
 )
 
 
+# --- salvage of a damaged file --------------------------------------------------------
+
+# Columns added after v1, and what an older file's rows stand for in them.
+_ATTEMPT_DEFAULTS = {
+    "wrong_codes_json": "'[]'",
+    "mode": "'practice'",
+    "exam_id": "NULL",
+    "systems_json": "'{}'",
+    "tags_json": "'[]'",
+}
+
+
+def _salvaged_attempt(row: Sequence[Any]) -> Attempt | None:
+    """A row read from a damaged file as an attempt, or None when it does not make sense."""
+    try:
+        attempt = Store._row_to_attempt(row[1:])
+        if not (isinstance(row[1], int) and attempt.mode in MODES):
+            return None
+        if not (math.isfinite(attempt.score) and math.isfinite(attempt.seconds)):
+            return None
+        if not all(isinstance(v, str) for v in (attempt.pack_id, attempt.case_id)):
+            return None
+        parse_utc(attempt.created_at)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return attempt
+
+
+def _read_damaged(
+    conn: sqlite3.Connection,
+) -> tuple[list[Attempt], list[ExamRecord], list[tuple[str, str]], int] | None:
+    """Attempts, exam sessions and meta entries still readable, and how many attempt rows
+    were not; None when the file is not a codetrainer store we can read at all."""
+    from codetrainer.core.salvage import read_rows, table_columns
+
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except (sqlite3.DatabaseError, TypeError):
+        return None
+    columns = table_columns(conn, "attempts")
+    if version < 1 or version > SCHEMA_VERSION or columns is None:
+        return None
+    present = set(columns)
+    expressions = [
+        name if name in present else _ATTEMPT_DEFAULTS.get(name, "NULL")
+        for name in (c.strip() for c in _ATTEMPT_COLUMNS.split(","))
+    ]
+    found = read_rows(conn, "attempts", expressions)
+    attempts = [a for a in map(_salvaged_attempt, found.rows) if a is not None]
+    unreadable = found.unreadable + (len(found.rows) - len(attempts))
+    exams: list[ExamRecord] = []
+    if table_columns(conn, "exam_sessions") is not None:
+        for r in read_rows(
+            conn, "exam_sessions", ["id", "started_at", "finished_at", "seed", "state_json"]
+        ).rows:
+            if all(isinstance(v, str) for v in (r[1], r[2], r[4])):
+                state = _loads(r[5], {})
+                exams.append(
+                    ExamRecord(
+                        id=r[1],
+                        started_at=r[2],
+                        finished_at=r[3] if isinstance(r[3], str) else None,
+                        seed=r[4],
+                        state=state if isinstance(state, dict) else {},
+                    )
+                )
+    meta: list[tuple[str, str]] = []
+    if table_columns(conn, "meta") is not None:
+        meta = [
+            (r[1], r[2])
+            for r in read_rows(conn, "meta", ["key", "value"]).rows
+            if isinstance(r[1], str) and isinstance(r[2], str) and r[1] != _REVIEW_WATERMARK
+        ]
+    return attempts, exams, meta, unreadable
+
+
+def _damage_message(problem: str, moved: str, saved: int | None, unreadable: int) -> str:
+    head = f"Your progress file was damaged ({problem}). It was moved to {moved} in the same folder"
+    if not saved:
+        return head + "; no attempts could be read from it, and a new, empty one was started."
+    text = f"{head}; {saved} attempt{'' if saved == 1 else 's'} could be read and were saved "
+    text += "into a new progress file"
+    if unreadable:
+        text += f" ({unreadable} on damaged pages could not be read)"
+    return text + "."
+
+
 class Store:
     """The learner's progress file. Thread-safe; one connection per instance.
 
@@ -558,6 +663,8 @@ class Store:
         """Things the UI should tell the learner (damaged file moved aside, read-only ...)."""
         self.read_only: bool = False
         """True when the file could only be opened for reading: every write raises."""
+        self.attempt_writes: int = 0
+        """How many times this instance saved attempts (caches of summaries compare it)."""
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open()
@@ -593,15 +700,21 @@ class Store:
         except _Corrupt as exc:
             if self._healthy_now():  # another codetrainer replaced it a moment ago
                 return self._open()
+            fresh, saved, unreadable = self._salvage()
             moved = self._move_aside()
+            if fresh is not None:
+                try:
+                    fresh.replace(self.path)
+                except OSError:  # pragma: no cover - same folder, just written
+                    fresh.unlink(missing_ok=True)
+                    saved = None
             self.notices.append(
                 StoreNotice(
                     kind="corrupt_moved",
-                    message=(
-                        f"Your progress file was damaged ({exc}). It was moved to {moved.name} "
-                        "in the same folder and a new, empty one was started."
-                    ),
+                    message=_damage_message(str(exc), moved.name, saved, unreadable),
                     path=moved,
+                    saved=saved,
+                    unreadable=unreadable,
                 )
             )
             conn = self._connect()
@@ -757,6 +870,47 @@ class Store:
         finally:
             conn.close()
 
+    def _salvage(self) -> tuple[Path | None, int | None, int]:
+        """Copy what is readable of the damaged file into a fresh store beside it.
+
+        Returns (the fresh file or None, attempts saved or None, attempts unreadable). The
+        damaged file is only read. Review cards are not copied (the watermark is left
+        behind too), so the first sync rebuilds them from the saved attempts.
+        """
+        fresh = self.path.with_name(self.path.name + ".salvage")
+        for leftover in (fresh, *(fresh.with_name(fresh.name + x) for x in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        try:
+            source = self._connect()
+        except sqlite3.Error:
+            return None, None, 0
+        try:
+            found = _read_damaged(source)
+        finally:
+            source.close()
+        if found is None:
+            return None, None, 0
+        attempts, exams, meta, unreadable = found
+        try:
+            with Store(fresh) as target:
+
+                def work(conn: sqlite3.Connection) -> None:
+                    for attempt in attempts:
+                        self._insert(conn, attempt)
+                    for exam in exams:
+                        self._upsert_exam(conn, exam)
+                    for key, value in meta:
+                        conn.execute(
+                            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                            (key, value),
+                        )
+
+                target._write(work)
+        except (StoreError, sqlite3.Error, OSError):
+            fresh.unlink(missing_ok=True)
+            return None, None, unreadable
+        return fresh, len(attempts), unreadable
+
     def _move_aside(self) -> Path:
         stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
@@ -866,9 +1020,11 @@ class Store:
         )
 
     def _insert(self, conn: sqlite3.Connection, a: Attempt) -> int:
-        values = self._insert_values(a)
+        columns, values = _INSERT_COLUMNS, self._insert_values(a)
+        if a.id is not None:  # None for a new row; salvage keeps an attempt's id
+            columns, values = f"id, {columns}", (a.id, *values)
         cursor = conn.execute(
-            f"INSERT INTO attempts ({_INSERT_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
+            f"INSERT INTO attempts ({columns}) VALUES ({', '.join('?' * len(values))})",
             values,
         )
         assert cursor.lastrowid is not None
@@ -882,6 +1038,7 @@ class Store:
         """
         ready = self._prepare_attempt(attempt)
         row_id = self._write(lambda conn: self._insert(conn, ready))
+        self.attempt_writes += 1
         return replace(ready, id=row_id)
 
     def record_attempts(
@@ -896,7 +1053,9 @@ class Store:
                 self._upsert_exam(conn, exam)
             return saved
 
-        return self._write(work)
+        out = self._write(work)
+        self.attempt_writes += 1
+        return out
 
     @staticmethod
     def _row_to_attempt(row: Sequence[Any]) -> Attempt:
@@ -908,15 +1067,15 @@ class Store:
             case_hash=row[3],
             answer=answer if isinstance(answer, dict) else {},
             score=float(row[5]),
-            kinds=_text_list(row[6]),
+            kinds=text_list(row[6]),
             hints_used=int(row[7]),
             seconds=float(row[8]),
             created_at=row[9],
-            wrong_codes=_text_list(row[10]),
+            wrong_codes=text_list(row[10]),
             mode=row[11],
             exam_id=row[12],
-            systems=dict(_system_items(row[13])),
-            tags=_text_list(row[14]),
+            systems=dict(system_items(row[13])),
+            tags=text_list(row[14]),
         )
 
     def attempts(
@@ -1019,6 +1178,42 @@ class Store:
                 last_hash=last_hash,
                 solved=float(best) >= SOLVED_SCORE,
                 changed=changed,
+            )
+        return out
+
+    def stats_rows(self) -> list[StatsRow]:
+        """Every attempt's columns that the stats need (no answers), oldest first: one
+        query, plain tuples, no :class:`Attempt` built (see
+        ``codetrainer.core.progress.stats_from_rows``)."""
+        with self._reading() as conn:
+            return conn.execute(
+                "SELECT pack_id, case_id, mode, kinds_json, tags_json, systems_json, score, "
+                "seconds, created_at FROM attempts ORDER BY id"
+            ).fetchall()
+
+    def case_summaries(self) -> dict[str, dict[str, CaseSummary]]:
+        """:meth:`case_summary` of every pack at once: pack id -> case id -> summary.
+
+        One aggregate query (grouped by pack and case, joined with each group's latest
+        attempt), for the home screen's worker.
+        """
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT g.pack_id, g.case_id, g.n, g.best, a.score, a.created_at, a.case_hash "
+                "FROM (SELECT pack_id, case_id, COUNT(*) AS n, MAX(score) AS best, "
+                "MAX(id) AS last_id FROM attempts GROUP BY pack_id, case_id) g "
+                "JOIN attempts a ON a.id = g.last_id"
+            ).fetchall()
+        out: dict[str, dict[str, CaseSummary]] = {}
+        for pack_id, case_id, count, best, last_score, last_at, last_hash in rows:
+            out.setdefault(pack_id, {})[case_id] = CaseSummary(
+                case_id=case_id,
+                attempts=int(count),
+                best_score=float(best),
+                last_score=float(last_score),
+                last_at=str(last_at),
+                last_hash=str(last_hash),
+                solved=float(best) >= SOLVED_SCORE,
             )
         return out
 

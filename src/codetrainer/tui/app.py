@@ -1,10 +1,17 @@
-"""The trainer app: screens, global keys, styling. The screens hold the behaviour."""
+"""The trainer app: screens, global keys, styling. The screens hold the behaviour.
+
+Start-up is kept close to a bare Textual app: only the home screen is imported here;
+every other screen (and pydantic with the pack models) is imported when it is first
+opened, the packs come from the compiled pack cache, and the slow things (the full packs,
+the code index, the store's summaries and review sync) load in workers after the first
+frame.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -12,24 +19,31 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.worker import Worker, WorkerState
 
+# Each registers its entries on the home screen: the billing desk, drills, and Review,
+# Exam and Stats.
 import codetrainer.tui.billing_actions
-
-# drill_actions registers Drills on home (progress_actions: Review, Exam, Stats)
 import codetrainer.tui.drill_actions
-import codetrainer.tui.progress_actions  # noqa: F401  (registers Review, Exam, Stats on home)
+import codetrainer.tui.progress_actions  # noqa: F401
 from codetrainer import paths
-from codetrainer.core.models import Case
 from codetrainer.tui import course_actions  # registers Start here and Course on home
-from codetrainer.tui.commands import TrainerCommands
 from codetrainer.tui.library import PackEntry, discover_packs, next_unsolved
-from codetrainer.tui.screens.browser import BrowserScreen
-from codetrainer.tui.screens.case import CaseDraft, CaseScreen
-from codetrainer.tui.screens.help import HelpScreen, help_rows
 from codetrainer.tui.screens.home import HomeScreen
-from codetrainer.tui.screens.lookup import LookupScreen
 from codetrainer.tui.screens.too_small import TooSmallScreen
 from codetrainer.tui.services import Services
-from codetrainer.tui.widgets.lookup_panel import LookupPanel
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from codetrainer.core.models import Case
+    from codetrainer.tui.screens.case import CaseDraft
+
+
+def _trainer_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens."""
+    from codetrainer.tui.commands import TrainerCommands
+
+    return TrainerCommands
+
 
 __all__ = ["MIN_HEIGHT", "MIN_WIDTH", "CodetrainerApp", "run_app"]
 
@@ -50,7 +64,7 @@ class CodetrainerApp(App[None]):
     # Textual declares these as plain attributes, so no ClassVar here.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # noqa: RUF012
-    COMMANDS = App.COMMANDS | {TrainerCommands}
+    COMMANDS = App.COMMANDS | {_trainer_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
@@ -83,15 +97,27 @@ class CodetrainerApp(App[None]):
         self.drafts: dict[tuple[str, str], CaseDraft] = load_drafts()
         """Unfinished answers by (pack id, case id); kept across quitting (tui/drafts.py)."""
         self._mounted = False
+        self.first_frame_shown = False
+        """True once the first screen was painted (workers start only after it)."""
         self.reload_packs()
 
     # -- start and stop ---------------------------------------------------------------
 
+    def get_default_screen(self) -> HomeScreen:
+        """The home screen is the bottom of the stack (no empty screen drawn before it)."""
+        return HomeScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
-        self._warm_up()
         self._mounted = True
-        self.call_after_refresh(lambda: self._check_size(self.size.width, self.size.height))
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        self.first_frame_shown = True
+        self._check_size(self.size.width, self.size.height)
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_all()  # now read the progress (in a worker)
+        self._warm_up()
 
     def on_unmount(self) -> None:
         self._save_drafts()
@@ -105,6 +131,7 @@ class CodetrainerApp(App[None]):
     def _save_drafts(self) -> None:
         """Keep the answers of open cases, then write every draft (never raises)."""
         from codetrainer.tui.drafts import save_drafts
+        from codetrainer.tui.screens.case import CaseScreen
 
         try:
             # the case being typed: the top screen under any dialog (a case under its
@@ -121,11 +148,18 @@ class CodetrainerApp(App[None]):
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        """Load the code index off the UI thread so the first keystroke never waits."""
+        """After the first frame, off the UI thread: the full packs (so opening a case does
+        not wait for pydantic), the case screen's modules, then the code index."""
+        for entry in list(self.packs):
+            entry.pack  # noqa: B018  (loads and keeps it)
+        import codetrainer.tui.screens.case  # noqa: F401  (the first case opens at once)
+
         self.services.warm_up()
         self.call_from_thread(self._index_ready)
 
     def _index_ready(self) -> None:
+        from codetrainer.tui.widgets.lookup_panel import LookupPanel
+
         problem = self.services.problems.get("search")
         if problem:
             self.notify(f"Code lookup is unavailable: {problem}", severity="warning", markup=False)
@@ -179,6 +213,8 @@ class CodetrainerApp(App[None]):
 
     def open_case(self, entry: PackEntry, case: Case, *, replace: bool = False) -> None:
         """Open a case (restoring its draft); ``replace`` swaps out the current screen."""
+        from codetrainer.tui.screens.case import CaseScreen
+
         screen = CaseScreen(entry, case, self.drafts.get((entry.id, case.id)))
         if replace:
             self.switch_screen(screen)
@@ -237,7 +273,9 @@ class CodetrainerApp(App[None]):
 
     def action_home(self) -> None:
         """Back to the home screen."""
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        from codetrainer.tui.screens.case import CaseScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             current = self.screen
             if isinstance(current, CaseScreen):
                 self.keep_draft(current.entry, current.case, current.draft())
@@ -245,6 +283,8 @@ class CodetrainerApp(App[None]):
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""
+        from codetrainer.tui.screens.help import HelpScreen, help_rows
+
         screen = self.screen
         if isinstance(screen, HelpScreen | TooSmallScreen):
             return
@@ -254,6 +294,8 @@ class CodetrainerApp(App[None]):
 
     def action_browse(self, code: str | None = None) -> None:
         """Open the code browser at ``code`` or at the code under the cursor."""
+        from codetrainer.tui.screens.browser import BrowserScreen
+
         screen = self.screen
         if isinstance(screen, BrowserScreen | TooSmallScreen):
             return
@@ -264,6 +306,9 @@ class CodetrainerApp(App[None]):
 
     def action_lookup(self) -> None:
         """Look a code up from anywhere; the chosen code opens in the browser."""
+        from codetrainer.tui.screens.case import CaseScreen
+        from codetrainer.tui.screens.lookup import LookupScreen
+
         screen = self.screen
         if isinstance(screen, CaseScreen):
             screen.action_lookup()

@@ -40,6 +40,10 @@ class HomeAction:
     """An optional single key on the home screen that runs it (shown in the label)."""
     help: str = ""
     """A sentence for the help screen."""
+    prepare: Callable[[CodetrainerApp], None] | None = None
+    """Optional: called in a worker thread each time the home screen refreshes, before
+    the labels are drawn again. Slow inputs of the label (store queries, a review sync)
+    belong here, so that ``label`` itself only reads what ``prepare`` left behind."""
 
 
 def _next_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:

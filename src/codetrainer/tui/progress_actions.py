@@ -9,6 +9,7 @@ only the store's and the reviewer's methods.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from codetrainer.tui.home_actions import HomeAction, register_home_action
@@ -29,6 +30,7 @@ __all__ = [
     "open_exam",
     "open_review",
     "open_stats",
+    "prepare_review_count",
     "review_label",
     "reviewer_for",
     "sync_review",
@@ -92,13 +94,27 @@ def due_review_cases(app: CodetrainerApp, *, sync: bool = True) -> list[CaseKey]
     return reviewer.due_cases(CLOCK.now(), available=available.keys())
 
 
+_DUE: weakref.WeakKeyDictionary[CodetrainerApp, tuple[int, str | None]] = (
+    weakref.WeakKeyDictionary()
+)
+"""How many cases were due when :func:`prepare_review_count` last ran, per app, and when
+the next one comes due (in words) while none is."""
+
+
+def prepare_review_count(app: CodetrainerApp) -> None:
+    """Sync the review cards and count what is due (the home screen runs it in a worker:
+    the first sync of a long history takes seconds)."""
+    due = len(due_review_cases(app))
+    _DUE[app] = (due, None if due else next_due_text(app))
+
+
 def review_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
     """``"Review (N due)"``; ``"Review: next due in 2 days"`` while nothing is due yet;
-    hidden (None) before anything was practised."""
-    due = len(due_review_cases(app))
+    hidden (None) before anything was practised or before the count is in (the home
+    screen counts in a worker: a label must stay cheap)."""
+    due, when = _DUE.get(app, (0, None))
     if due:
         return f"Review ({due} due)"
-    when = next_due_text(app)
     return f"Review: next due {when}" if when else None
 
 
@@ -156,10 +172,22 @@ def open_exam(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
 
 
 def open_stats(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
-    """Open the stats screen."""
-    from codetrainer.tui.screens.stats import StatsScreen
+    """Open the stats screen once its numbers are computed (in a thread worker, while the
+    home screen stays usable): the screen is then drawn once, with everything on it."""
+    from codetrainer.tui.screens.stats import StatsScreen, compute_stats_for
 
-    app.push_screen(StatsScreen())
+    home = app.screen
+
+    def work() -> None:
+        prepared = compute_stats_for(app)
+
+        def show() -> None:
+            if app.screen is home:  # the learner did not go elsewhere meanwhile
+                app.push_screen(StatsScreen(prepared))
+
+        app.call_from_thread(show)
+
+    app.run_worker(work, thread=True, exclusive=True, group="stats-open", exit_on_error=False)
 
 
 def _exam_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
@@ -177,6 +205,7 @@ register_home_action(
         run=open_review,
         key="v",
         help="Practise the cases that are due for spaced review, one after another.",
+        prepare=prepare_review_count,
     )
 )
 register_home_action(

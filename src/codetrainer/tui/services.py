@@ -6,24 +6,26 @@ message for the screen to show, and the rest of the app keeps working.
 
 Threading: the reference, catalog and search index are read-only once loaded and may be
 used from thread workers (:meth:`Services.warm_up` loads them off the UI thread). The
-progress store is opened and used on the UI thread only (SQLite connections belong to
-the thread that made them).
+progress store is thread-safe (one connection behind a lock): the home screen's worker
+opens it and reads every pack's case summaries at once (:meth:`Services.load_summaries`);
+the UI thread then reads them from memory, and :meth:`Services.record_attempt` keeps them
+up to date.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codetrainer.core.answer import GivenAnswer
-from codetrainer.core.codes import System
-from codetrainer.core.models import Case
-
 if TYPE_CHECKING:
+    from codetrainer.core.answer import GivenAnswer
+    from codetrainer.core.codes import System
     from codetrainer.core.codesets import Catalog
     from codetrainer.core.grading import CaseResult
+    from codetrainer.core.models import Case
     from codetrainer.core.reference import Reference
     from codetrainer.core.search import SearchHit, SearchIndex
     from codetrainer.core.store import Attempt, Store
@@ -62,6 +64,9 @@ class Services:
         self._index: SearchIndex | None = None
         self._store: Store | None = None
         self._store_opened = False
+        self._store_lock = threading.Lock()
+        self._summaries: dict[str, dict[str, Any]] | None = None
+        self._summaries_at = -1  # the store's attempt_writes when they were read
         self._store_path = store_path
         self._use_store = use_store
         self.problems: dict[str, str] = {}
@@ -163,26 +168,58 @@ class Services:
 
     def store(self) -> Store | None:
         """The progress store, opened on first use; None when it cannot be opened."""
-        if self._store_opened:
-            return self._store
-        self._store_opened = True
-        if not self._use_store:
-            self.problems["store"] = "progress saving is turned off"
-            return None
-        try:
-            from codetrainer.core.stores import open_store
+        with self._store_lock:  # a worker and the UI thread may ask at the same time
+            if self._store_opened:
+                return self._store
+            if not self._use_store:
+                self.problems["store"] = "progress saving is turned off"
+                self._store_opened = True
+                return None
+            try:
+                from codetrainer.core.stores import open_store
 
-            self._store = open_store(self._store_path)
-        except Exception as exc:
-            self.problems["store"] = _why(exc)
+                self._store = open_store(self._store_path)
+            except Exception as exc:
+                self.problems["store"] = _why(exc)
+                self._store_opened = True
+                return None
+            notices = getattr(self._store, "notices", None)
+            if isinstance(notices, list | tuple):
+                self.store_notices.extend(str(getattr(n, "message", n)) for n in notices)
+            self._store_opened = True
+            return self._store
+
+    @property
+    def summaries_ready(self) -> bool:
+        """True once :meth:`load_summaries` has run (progress can be drawn from memory)."""
+        return self._summaries is not None
+
+    def load_summaries(self) -> None:
+        """Open the store and read every pack's case summaries (call from a worker)."""
+        store = self.store()
+        found: dict[str, dict[str, Any]] = {}
+        at = -1
+        if store is not None:
+            try:
+                at = store.attempt_writes
+                found = {k: dict(v) for k, v in store.case_summaries().items()}
+            except Exception as exc:
+                self.problems["progress"] = _why(exc)
+        self._summaries, self._summaries_at = found, at
+
+    def _fresh_summaries(self) -> dict[str, dict[str, Any]] | None:
+        """The summaries in memory, unless attempts were saved past them (an exam)."""
+        cached = self._summaries
+        store = self._store
+        if cached is None or (store is not None and store.attempt_writes != self._summaries_at):
             return None
-        notices = getattr(self._store, "notices", None)
-        if isinstance(notices, list | tuple):
-            self.store_notices.extend(str(getattr(n, "message", n)) for n in notices)
-        return self._store
+        return cached
 
     def case_summary(self, pack_id: str) -> dict[str, Any]:
         """Case id -> summary (best score, attempts, solved) for one pack; {} if unknown."""
+        cached = self._fresh_summaries()
+        if cached is not None:
+            return dict(cached.get(pack_id, {}))
         store = self.store()
         if store is None:
             return {}
@@ -191,6 +228,41 @@ class Services:
         except Exception as exc:
             self.problems["progress"] = _why(exc)
             return {}
+
+    def _remember(self, attempt: Attempt) -> None:
+        """Fold a saved attempt into the summaries in memory (as the store would sum it)."""
+        cached = self._summaries
+        store = self._store
+        if cached is None or store is None or store.attempt_writes != self._summaries_at + 1:
+            self._summaries_at = -2  # missed a write: read from the store until reloaded
+            return
+        self._summaries_at = store.attempt_writes
+        from codetrainer.core.store import SOLVED_SCORE, CaseSummary
+
+        cases = cached.setdefault(attempt.pack_id, {})
+        old = cases.get(attempt.case_id)
+        score = float(attempt.score)
+        if isinstance(old, CaseSummary):
+            best = max(old.best_score, score)
+            cases[attempt.case_id] = replace(
+                old,
+                attempts=old.attempts + 1,
+                best_score=best,
+                last_score=score,
+                last_at=attempt.created_at,
+                last_hash=attempt.case_hash,
+                solved=best >= SOLVED_SCORE,
+            )
+        else:
+            cases[attempt.case_id] = CaseSummary(
+                case_id=attempt.case_id,
+                attempts=1,
+                best_score=score,
+                last_score=score,
+                last_at=attempt.created_at,
+                last_hash=attempt.case_hash,
+                solved=score >= SOLVED_SCORE,
+            )
 
     def solved_cases(self, pack_id: str) -> set[str]:
         """Ids of the cases of a pack that the student has solved."""
@@ -202,9 +274,10 @@ class Services:
         if store is None:
             return self.problems.get("store", "no progress store")
         try:
-            store.record_attempt(attempt)
+            saved = store.record_attempt(attempt)
         except Exception as exc:  # StoreError and anything unexpected: keep going
             return _why(exc)
+        self._remember(saved)
         self._queue_slip_drills(store)
         return None
 

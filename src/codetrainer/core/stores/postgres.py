@@ -268,6 +268,7 @@ class PgStore(Store):
         self.path = Path(self.location)
         self.notices = []
         self.read_only = False
+        self.attempt_writes = 0
         self.student = student.strip() if student and student.strip() else None
         """Attempts are filed under this student (else the connected role)."""
         self._lock = threading.RLock()

@@ -7,7 +7,7 @@ import inspect
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -60,7 +60,6 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#home-left").border_title = "Packs"
         self.query_one("#home-right").border_title = "Cases"
-        self.refresh_all()
         self.query_one(HomeMenu).focus()
 
     def on_screen_resume(self) -> None:
@@ -70,11 +69,14 @@ class HomeScreen(Screen[None]):
 
     def _progress(self) -> dict[int, tuple[int, int]]:
         out: dict[int, tuple[int, int]] = {}
+        services = self.app.services
+        if not services.summaries_ready:
+            return out  # drawn without progress until the worker has read the store
         for i, entry in enumerate(self.app.packs):
-            if entry.pack is None:
+            if entry.brief is None:
                 continue
-            solved = self.app.services.solved_cases(entry.id)
-            ids = {c.id for c in entry.pack.cases}
+            solved = services.solved_cases(entry.id)
+            ids = {c.id for c in entry.brief.cases}
             out[i] = (len(solved & ids), len(ids))
         return out
 
@@ -87,7 +89,34 @@ class HomeScreen(Screen[None]):
             menu.highlighted = menu.get_option_index(f"pack:{index}")
 
     def refresh_all(self) -> None:
+        """Redraw now with what is known, then read progress in a worker and redraw again.
+
+        The worker starts only once the app's first frame is painted (the app calls this
+        again then), so the first screen never waits for the store to be opened, synced or
+        summed up.
+        """
+        self._draw()
+        if self.app.first_frame_shown:
+            self._load_summaries()
+
+    @work(thread=True, exclusive=True, group="home-summaries", exit_on_error=False)
+    def _load_summaries(self) -> None:
+        """Off the UI thread: the store's case summaries (one aggregate query) and what the
+        home actions need for their labels (the review sync and due count)."""
+        app = self.app
+        app.services.load_summaries()
+        for action in HOME_ACTIONS:
+            if action.prepare is not None:
+                # a failure leaves the label as it was (the action reports it when run)
+                with contextlib.suppress(Exception):
+                    action.prepare(app)
+        if self.is_attached:
+            app.call_from_thread(self._draw)
+
+    def _draw(self) -> None:
         """Redraw the menu, the notice line and the pack on show (after a case, a reload)."""
+        if not self.is_attached:
+            return
         packs = self.app.packs
         self._actions = []
         menu_actions: list[MenuAction] = []
@@ -142,7 +171,7 @@ class HomeScreen(Screen[None]):
             errors.display = False
             return
         right.border_title = Content(one_line(entry.title, 60))
-        if entry.pack is None:
+        if entry.brief is None:
             info.update(
                 data_text(
                     f"This pack could not be loaded ({entry.source}: {entry.path}). "
@@ -154,11 +183,11 @@ class HomeScreen(Screen[None]):
             cases.display = False
             errors.display = True
             return
-        pack = entry.pack
+        pack = entry.brief
         head = Text(end="")
         warnings = [d for d in entry.diagnostics if not d.is_error]
         in_force = self.app.services.code_year_in_force()
-        declared = one_line(pack.pack.code_year)
+        declared = one_line(pack.code_year)
         head.append(f"{len(pack.cases)} cases · ", style="dim")
         if declared.upper().replace(" ", "") == in_force:
             head.append(f"ICD-10-CM {in_force} in force", style="dim")
@@ -167,14 +196,18 @@ class HomeScreen(Screen[None]):
         head.append(f" · {entry.source}", style="dim")
         if warnings:
             head.append(f" · {len(warnings)} warning(s)", style="dim")
-        description = one_line(pack.pack.description, 240)
+        description = one_line(pack.description, 240)
         if description:
             head.append("\n")
             head.append(description)
         info.update(head)
         errors.display = False
         cases.display = True
-        cases.show(pack, self.app.services.case_summary(entry.id))
+        services = self.app.services
+        # The cases are listed with their progress, so once the worker has read the store
+        # (a moment after the first frame), and drawn once rather than twice.
+        if services.summaries_ready:
+            cases.show(pack, services.case_summary(entry.id))
 
     # -- events -----------------------------------------------------------------------
 
@@ -207,7 +240,9 @@ class HomeScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#cases")
     def _case_selected(self, event: OptionList.OptionSelected) -> None:
         entry = self._entry(self.selected)
-        case = self.query_one(CaseList).highlighted_case()
+        brief = self.query_one(CaseList).highlighted_case()
+        pack = entry.pack if entry is not None and brief is not None else None
+        case = pack.case(brief.id) if pack is not None and brief is not None else None
         if entry is not None and case is not None:
             self.app.open_case(entry, case)
 

@@ -1,9 +1,10 @@
 """Stats: accuracy over time, by code system, error kind and tag; streak, daily goal, time.
 
-Everything shown comes from :func:`codetrainer.core.progress.compute_stats` over the
-store's attempts (no SQL here); "today" and the time zone come from
-:data:`~codetrainer.tui.progress_clock.CLOCK`, so what is drawn does not depend on the
-real clock in tests.
+Everything shown comes from :func:`codetrainer.core.progress.stats_from_rows` over the
+store's :meth:`~codetrainer.core.store.Store.stats_rows` (one query, no SQL here), read and
+summed in a thread worker so the screen opens at once even with 100,000 attempts; "today"
+and the time zone come from :data:`~codetrainer.tui.progress_clock.CLOCK`, so what is drawn
+does not depend on the real clock in tests.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -23,14 +25,13 @@ from codetrainer.core.progress import (
     GroupStat,
     KindStat,
     Stats,
-    compute_stats,
+    stats_from_rows,
 )
 from codetrainer.tui.progress_clock import CLOCK, format_duration
 from codetrainer.tui.text import one_line
 from codetrainer.tui.widgets.charts import BarChart, BarRow, ScoreChart, day_label
 
 if TYPE_CHECKING:
-    from codetrainer.core.store import Attempt
     from codetrainer.tui.app import CodetrainerApp
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "GOAL_STEP",
     "SECTIONS",
     "StatsScreen",
+    "compute_stats_for",
     "kind_label",
     "stats_summary_text",
 ]
@@ -97,6 +99,27 @@ def _goal_text(stats: Stats) -> Text:
     return text
 
 
+def compute_stats_for(
+    app: CodetrainerApp, goal_minutes: float = DEFAULT_GOAL_MINUTES
+) -> tuple[Stats | str, float]:
+    """(The stats or why there are none, the daily goal) from the app's store: one query
+    (:meth:`~codetrainer.core.store.Store.stats_rows`). Slow with a long history: call it
+    from a thread worker."""
+    services = app.services
+    store = services.store()
+    if store is None:
+        return services.problems.get("store", "the progress store is unavailable"), goal_minutes
+    try:
+        raw = store.get_meta(GOAL_META_KEY)
+        if raw is not None:
+            goal_minutes = max(_GOAL_RANGE[0], min(_GOAL_RANGE[1], float(raw)))
+        rows = store.stats_rows()
+    except Exception as exc:  # a damaged store: say so, keep the app running
+        return (str(exc) or type(exc).__name__), goal_minutes
+    stats = stats_from_rows(rows, today=CLOCK.today(), tz=CLOCK.tz, goal_minutes=goal_minutes)
+    return stats, goal_minutes
+
+
 class StatsScreen(Screen[None]):
     """How the learner is doing; every number is also written, never a chart alone."""
 
@@ -115,12 +138,13 @@ class StatsScreen(Screen[None]):
 
     app: CodetrainerApp
 
-    def __init__(self) -> None:
+    def __init__(self, prepared: tuple[Stats | str, float] | None = None) -> None:
         super().__init__(id="stats", classes="progress-screen")
         self.stats: Stats | None = None
         """What is on show (None until loaded or when the store is unavailable)."""
         self.goal_minutes: float = DEFAULT_GOAL_MINUTES
         """The daily goal in minutes."""
+        self._prepared = prepared
 
     # -- layout -----------------------------------------------------------------------
 
@@ -160,36 +184,40 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-body").border_title = "Stats"
         for n, (sid, title) in enumerate(SECTIONS, 1):
             self.query_one(f"#title-{sid}", Static).update(Text(f"{n} {title}", end=""))
-        self.load()
+        if self._prepared is not None:  # computed before the screen was pushed
+            result, self.goal_minutes = self._prepared
+            self._prepared = None
+            self._show(result)
+        else:
+            self.load()
         self.query_one("#stats-body").focus()
 
     # -- data -------------------------------------------------------------------------
 
-    def _attempts(self) -> list[Attempt] | str:
-        """Every attempt, or why there are none to show."""
-        services = self.app.services
-        store = services.store()
-        if store is None:
-            return services.problems.get("store", "the progress store is unavailable")
-        try:
-            raw = store.get_meta(GOAL_META_KEY)
-            if raw is not None:
-                self.goal_minutes = max(_GOAL_RANGE[0], min(_GOAL_RANGE[1], float(raw)))
-            return store.attempts()
-        except Exception as exc:  # a damaged store: say so, keep the app running
-            return str(exc) or type(exc).__name__
+    def _compute(self) -> Stats | str:
+        """The stats, or why there are none to show (runs in the worker thread)."""
+        result, self.goal_minutes = compute_stats_for(self.app, self.goal_minutes)
+        return result
 
     def load(self) -> None:
-        """Read the attempts again and redraw everything."""
-        attempts = self._attempts()
-        if isinstance(attempts, str):
-            self.stats = None
-            self._show_message(Text(f"Progress cannot be shown: {one_line(attempts, 200)}", end=""))
+        """Read the progress again (in a worker) and redraw everything when it is in."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
+    def _load(self) -> None:
+        result = self._compute()
+        if self.is_attached:
+            self.app.call_from_thread(self._show, result)
+
+    def _show(self, result: Stats | str) -> None:
+        if not self.is_attached:
             return
-        self.stats = compute_stats(
-            attempts, today=CLOCK.today(), tz=CLOCK.tz, goal_minutes=self.goal_minutes
-        )
-        self._draw(self.stats)
+        if isinstance(result, str):
+            self.stats = None
+            self._show_message(Text(f"Progress cannot be shown: {one_line(result, 200)}", end=""))
+            return
+        self.stats = result
+        self._draw(result)
 
     def _show_message(self, message: Text) -> None:
         self.set_class(True, "-empty")
@@ -268,7 +296,11 @@ class StatsScreen(Screen[None]):
         goal = stats.goal
         self.query_one("#stats-goal-text", Static).update(_goal_text(stats))
         bar = self.query_one("#stats-goal-bar", ProgressBar)
-        bar.update(total=goal.goal_minutes, progress=min(goal.minutes_today, goal.goal_minutes))
+
+        def fill() -> None:  # once the text's new width is laid out: the bar rounds to it
+            bar.update(total=goal.goal_minutes, progress=min(goal.minutes_today, goal.goal_minutes))
+
+        self.call_after_refresh(fill)
 
     @staticmethod
     def _system_row(group: GroupStat) -> BarRow:

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from codetrainer.core.models import Case, Pack
+from codetrainer.core.packcache import CaseBrief, PackBrief
 from codetrainer.tui.services import summary_solved
 from codetrainer.tui.text import one_line
 
@@ -30,7 +30,7 @@ def _best(summary: Any) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def case_text(number: int, case: Case, summary: Any | None) -> Text:
+def case_text(number: int, case: CaseBrief, summary: Any | None) -> Text:
     """Two lines: mark, number and title; then level, setting, tags and progress."""
     solved = summary is not None and summary_solved(summary)
     text = Text(end="")
@@ -51,7 +51,7 @@ def case_text(number: int, case: Case, summary: Any | None) -> Text:
     return text
 
 
-def case_renderable(number: int, case: Case, summary: Any | None) -> Table:
+def case_renderable(number: int, case: CaseBrief, summary: Any | None) -> Table:
     """:func:`case_text` laid out with a hanging indent (wrapped titles stay aligned)."""
     text = case_text(number, case, summary)
     head, _, _ = text.plain.partition("\n")
@@ -71,10 +71,10 @@ class CaseList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
-        self.pack: Pack | None = None
-        """The pack on show."""
+        self.pack: PackBrief | None = None
+        """The pack on show (its brief from the pack cache: no full pack is needed)."""
 
-    def show(self, pack: Pack | None, summaries: Mapping[str, Any]) -> None:
+    def show(self, pack: PackBrief | None, summaries: Mapping[str, Any]) -> None:
         """List the cases of ``pack`` with their progress (keeps the highlight if it can)."""
         keep = self.highlighted if pack is self.pack else None
         self.pack = pack
@@ -90,8 +90,8 @@ class CaseList(OptionList):
         if pack.cases:
             self.highlighted = min(keep or 0, len(pack.cases) - 1)
 
-    def highlighted_case(self) -> Case | None:
-        """The case under the cursor."""
+    def highlighted_case(self) -> CaseBrief | None:
+        """The case under the cursor (its brief; the pack entry has the full case)."""
         if self.pack is None or self.highlighted is None:
             return None
         cases = self.pack.cases

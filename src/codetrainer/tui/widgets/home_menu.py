@@ -35,7 +35,7 @@ def pack_text(entry: PackEntry, progress: tuple[int, int] | None) -> Text:
             solved, total = progress
             text.append(f"{solved}/{total} solved", style="")
         else:
-            text.append(f"{len(entry.pack.cases) if entry.pack else 0} cases")
+            text.append(f"{len(entry.brief.cases) if entry.brief else 0} cases")
         text.append(f" · {entry.source}", style="dim")
     else:
         text.append("⚠ ", style="bold red")

@@ -1,0 +1,109 @@
+"""stats_from_rows (one query, no Attempt objects) gives the same Stats as compute_stats."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from progress_fixtures import T0, make_attempt, random_attempts
+
+from codetrainer.core.progress import compute_stats, stats_from_rows
+from codetrainer.core.store import Store
+
+ZONES = [
+    None,
+    ZoneInfo("UTC"),
+    ZoneInfo("Asia/Kathmandu"),  # +5:45
+    ZoneInfo("America/St_Johns"),  # -3:30 with DST
+    ZoneInfo("Australia/Lord_Howe"),  # +10:30, a half-hour DST
+    ZoneInfo("America/New_York"),
+    ZoneInfo("Pacific/Kiritimati"),  # +14
+]
+
+
+def _same(a: Any, b: Any, where: str = "stats") -> None:
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        assert type(a) is type(b), where
+        for f in dataclasses.fields(a):
+            _same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, tuple | list):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (where, a, b)
+    else:
+        assert a == b, (where, a, b)
+
+
+def _both(attempts: list[Any], today: date, tz: Any) -> None:
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "p.sqlite3") as s:
+        s.record_attempts(attempts)
+        expected = compute_stats(s.attempts(), today=today, tz=tz, goal_minutes=15)
+        got = stats_from_rows(s.stats_rows(), today=today, tz=tz, goal_minutes=15)
+    _same(got, expected)
+
+
+def test_a_realistic_history_in_every_kind_of_time_zone() -> None:
+    attempts = random_attempts(400, seed=11)
+    today = (T0 + timedelta(days=10)).date()
+    for tz in ZONES:
+        _both(attempts, today, tz)
+
+
+def test_an_empty_history() -> None:
+    _both([], T0.date(), ZoneInfo("UTC"))
+
+
+def test_attempts_around_local_midnight_and_a_dst_change() -> None:
+    # New York left DST on 2026-11-01 at 06:00 UTC; Kathmandu's midnight is 18:15 UTC
+    base = T0.replace(year=2026, month=10, day=31, hour=17, minute=0)
+    attempts = [
+        make_attempt(f"c{i % 3}", float(i * 7 % 101), at=base, minutes=i * 7.5, seconds=i * 41.0)
+        for i in range(200)
+    ]
+    today = (base + timedelta(days=1)).date()
+    for tz in ZONES:
+        _both(attempts, today, tz)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 60 * 24 * 20),  # minutes after T0
+            st.sampled_from([0.0, 12.5, 50.0, 95.0, 100.0]),
+            st.floats(-5.0, 4000.0),
+            st.sampled_from(["practice", "review", "exam"]),
+            st.lists(st.sampled_from(["missing", "extra", "units"]), max_size=3),
+            st.lists(st.sampled_from(["ENT", "E/M", "ENT"]), max_size=3),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from(ZONES),
+    st.integers(0, 25),
+)
+def test_any_history_gives_the_same_stats(
+    rows: list[tuple[int, float, float, str, list[str], list[str]]], tz: Any, day: int
+) -> None:
+    attempts = [
+        make_attempt(
+            f"case-{minute % 4}",
+            score,
+            minutes=minute,
+            seconds=seconds,
+            mode=mode,
+            kinds=tuple(kinds),
+            tags=tuple(tags),
+            systems={"ICD-10-CM": (score / 50, 2.0), "CPT": (-0.5, 1.0)},
+        )
+        for minute, score, seconds, mode, kinds, tags in rows
+    ]
+    _both(attempts, (T0 + timedelta(days=day)).date(), tz)
