@@ -26,13 +26,13 @@ from codetrainer.core.curriculum.course import (
     UnitPlan,
     bundled_course_paths,
     load_course,
-    packs_by_id,
     plan_course,
 )
 from codetrainer.tui.home_actions import HomeAction, register_home_action
 
 if TYPE_CHECKING:
     from codetrainer.core.models import Case
+    from codetrainer.core.packcache import PackBrief
     from codetrainer.tui.app import CodetrainerApp
     from codetrainer.tui.library import PackEntry
 
@@ -68,12 +68,20 @@ def _course_path(app: CodetrainerApp) -> Path | None:
 
 
 def course_state(app: CodetrainerApp) -> CourseState:
-    """The course plan for the app's loaded packs (cached until the packs change)."""
-    key = tuple(id(e.pack) for e in app.packs)
+    """The course plan for the app's loaded packs (cached until the packs change).
+
+    Built from the packs' briefs (the compiled pack cache), so it never loads a whole pack;
+    loading the course file itself imports the models, which is why the home screen does
+    it in :func:`prepare_course`, after the first frame.
+    """
+    key = tuple(id(e.brief) for e in app.packs)
     cached = _STATES.get(id(app))
     if cached is not None and cached[0] is app and cached[1].packs_key == key:
         return cached[1]
-    packs = packs_by_id([e.pack for e in app.packs if e.pack is not None])
+    packs: dict[str, PackBrief] = {}
+    for e in app.packs:
+        if e.brief is not None:
+            packs.setdefault(e.brief.id, e.brief)
     path = _course_path(app)
     state = CourseState(None, key)
     if path is not None:
@@ -138,17 +146,39 @@ def course_next(
     return _resolve(app, step) if step is not None else None
 
 
+_FIRST_TIME: dict[int, tuple[CodetrainerApp, bool]] = {}
+
+
+def prepare_course(app: CodetrainerApp) -> None:
+    """In the home screen's worker: load the course and ask the store whether anything
+    was saved yet (the labels only read what this leaves behind)."""
+    course_state(app)
+    _FIRST_TIME[id(app)] = (app, first_time(app))
+
+
+def _prepared(app: CodetrainerApp) -> bool:
+    found = _FIRST_TIME.get(id(app))
+    return found is not None and found[0] is app and app.services.summaries_ready
+
+
 def start_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
-    """``Start here: <case> (unit 1 of N)`` for a first-time learner; hidden otherwise."""
+    """``Start here: <case> (unit 1 of N)`` for a first-time learner; hidden otherwise
+    (and until the home screen's worker has prepared it)."""
+    if not _prepared(app) or not _FIRST_TIME[id(app)][1]:
+        return None
     plan = course_state(app).plan
-    if plan is None or not first_time(app):
+    if plan is None:
         return None
-    found = course_next(app)
-    if found is None:
+    step = plan.next_step(_solved(app))
+    if step is None:
         return None
-    unit = plan.unit_of(Step(found[0].id, found[1].id))
+    brief = next((e.brief for e in app.packs if e.brief and e.brief.id == step.pack_id), None)
+    case = brief.case(step.case_id) if brief is not None else None
+    if case is None:
+        return None
+    unit = plan.unit_of(step)
     where = f" (unit {unit.number} of {len(plan.units)})" if unit is not None else ""
-    return f"Start here: {found[1].title}{where}"
+    return f"Start here: {case.title}{where}"
 
 
 def _start_run(app: CodetrainerApp, entry: PackEntry | None) -> None:
@@ -158,7 +188,10 @@ def _start_run(app: CodetrainerApp, entry: PackEntry | None) -> None:
 
 
 def course_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
-    """``Course: done/total done · unit N: done/total``; hidden without a course."""
+    """``Course: done/total done · unit N: done/total``; hidden without a course (and
+    until the home screen's worker has prepared it)."""
+    if not _prepared(app):
+        return None
     plan = course_state(app).plan
     if plan is None:
         return None
@@ -214,6 +247,7 @@ register_home_action(
         label=start_label,
         run=_start_run,
         help="First time here: open the first case of the course.",
+        prepare=prepare_course,
     ),
     before="next",
 )
@@ -224,6 +258,7 @@ register_home_action(
         run=open_course,
         key="c",
         help="The course's units in order, with how many cases of each you have solved.",
+        # prepared with "start" (prepare_course readies both labels)
     ),
     before="review",
 )

@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import Field, ValidationError
 
@@ -312,8 +312,18 @@ class CoursePlan:
         return done, total
 
 
-def plan_course(course: Course, packs: Mapping[str, Pack]) -> CoursePlan:
-    """Resolve every item against the loaded packs (unknown packs and cases left out)."""
+class _HasCases(Protocol):
+    """A pack, or its brief from the compiled pack cache: anything with cases that have ids."""
+
+    @property
+    def cases(self) -> Sequence[Any]: ...
+
+
+def plan_course(course: Course, packs: Mapping[str, _HasCases]) -> CoursePlan:
+    """Resolve every item against the loaded packs (unknown packs and cases left out).
+
+    ``packs`` maps pack ids to packs or to their briefs: only case ids are read.
+    """
     explicit: set[tuple[str, str]] = {
         (item.pack, c) for unit in course.units for item in unit.items for c in item.cases
     }
