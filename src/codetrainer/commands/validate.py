@@ -74,6 +74,9 @@ def validate_paths(
     courses: list[Path] = []
     first: list[tuple[Path, str | None, Any]] = []
     for path in find_yaml_files(paths, diagnostics):
+        if not _regular_file(path):  # a FIFO, a device, a loop: the bounded reader says so
+            first.append((path, *load_file(path, max_bytes=limit)))
+            continue
         billing = validate_billing_file(path, max_bytes=limit, use_reference=use_reference)
         if billing is not None:  # billing packs, billing answers, billing reference files
             b_kind, b_found = billing
@@ -131,6 +134,16 @@ def validate_paths(
         diagnostics.extend(loaded_course.diagnostics)
         files.append(_summary(loaded_course.path, "course", loaded_course.diagnostics))
     return files, sort_diagnostics(diagnostics)
+
+
+def _regular_file(path: Path) -> bool:
+    """Whether the kind sniffers below may open ``path`` (opening a FIFO would block)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, RuntimeError):
+        return False
 
 
 def _is_deck(path: Path) -> bool:

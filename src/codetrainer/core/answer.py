@@ -7,9 +7,10 @@ used by the TUI form, answers files (``codetrainer grade``) and the progress sto
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codetrainer.core.models import AnswerEntry
+if TYPE_CHECKING:  # the trainer builds answers before the models (pydantic) are loaded
+    from codetrainer.core.models import AnswerEntry
 
 __all__ = ["GivenAnswer", "GivenLine"]
 

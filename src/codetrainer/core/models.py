@@ -102,8 +102,9 @@ def _pointer(value: Any) -> int:
     text = str(value).strip().upper()
     if len(text) == 1 and text in _POINTER_LETTERS:
         return _POINTER_LETTERS.index(text) + 1
-    if text.isdigit() and 1 <= int(text) <= 12:
-        return int(text)
+    digits = text[1:] if text.startswith("+") else text  # "+1" is 1, as YAML reads it
+    if digits.isdigit() and 1 <= int(digits) <= 12:
+        return int(digits)
     raise ValueError(f"'{value}' is not a diagnosis pointer: use 1-12 (or the claim letters A-L)")
 
 

@@ -92,10 +92,7 @@ class CodetrainerApp(App[None]):
         """Reference, lookup, grading and the progress store."""
         self.packs: list[PackEntry] = []
         """Every pack file found, loaded or failed."""
-        from codetrainer.tui.drafts import load_drafts
-
-        self.drafts: dict[tuple[str, str], CaseDraft] = load_drafts()
-        """Unfinished answers by (pack id, case id); kept across quitting (tui/drafts.py)."""
+        self._drafts: dict[tuple[str, str], CaseDraft] | None = None
         self._mounted = False
         self.first_frame_shown = False
         """True once the first screen was painted (workers start only after it)."""
@@ -123,6 +120,19 @@ class CodetrainerApp(App[None]):
         self._save_drafts()
         self.services.close()
 
+    @property
+    def drafts(self) -> dict[tuple[str, str], CaseDraft]:
+        """Unfinished answers by (pack id, case id); kept across quitting (tui/drafts.py).
+
+        Read on first use (the first case opened), not before the first frame: reading them
+        needs the case screen's types.
+        """
+        if self._drafts is None:
+            from codetrainer.tui.drafts import load_drafts
+
+            self._drafts = load_drafts()
+        return self._drafts
+
     async def action_quit(self) -> None:
         """Quit, keeping the answers of open cases as drafts for the next start."""
         self._save_drafts()
@@ -142,7 +152,8 @@ class CodetrainerApp(App[None]):
                 if isinstance(screen, CaseScreen) and screen.is_attached:
                     self.keep_draft(screen.entry, screen.case, screen.draft())
                 break
-            save_drafts(self.drafts)
+            if self._drafts is not None:  # never read, never changed: nothing to write
+                save_drafts(self._drafts)
         except Exception as exc:  # quitting must never fail over a draft
             self.log.error(f"could not keep the unsubmitted answers: {exc}")
 

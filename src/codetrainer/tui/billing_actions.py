@@ -67,9 +67,15 @@ def billing_library(app: CodetrainerApp, *, reload: bool = False) -> BillingLibr
     return lib
 
 
+def _prepare(app: CodetrainerApp) -> None:
+    """In the home screen's worker: load the billing packs (YAML and models)."""
+    billing_library(app)
+
+
 def _label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
-    lib = billing_library(app)
-    if not lib.packs:
+    """``Billing desk (N exercises)`` once the worker has loaded them (a label stays cheap)."""
+    lib = _LIBRARIES.get(app)
+    if lib is None or not lib.packs:
         return None
     return f"Billing desk ({lib.count} exercises)"
 
@@ -88,5 +94,6 @@ register_home_action(
         run=open_billing_desk,
         key="b",
         help="Open the billing desk: claims, scrubbing, denials and payment posting.",
+        prepare=_prepare,
     )
 )

@@ -20,17 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codetrainer.core.curriculum.course import (
-    CoursePlan,
-    Step,
-    UnitPlan,
-    bundled_course_paths,
-    load_course,
-    plan_course,
-)
 from codetrainer.tui.home_actions import HomeAction, register_home_action
 
 if TYPE_CHECKING:
+    # imported where used: the course module brings the models (pydantic) and YAML, which
+    # the first frame does without
+    from codetrainer.core.curriculum.course import CoursePlan, Step, UnitPlan
     from codetrainer.core.models import Case
     from codetrainer.core.packcache import PackBrief
     from codetrainer.tui.app import CodetrainerApp
@@ -60,6 +55,8 @@ _STATES: dict[int, tuple[CodetrainerApp, CourseState]] = {}
 
 
 def _course_path(app: CodetrainerApp) -> Path | None:
+    from codetrainer.core.curriculum.course import bundled_course_paths
+
     explicit = getattr(app, "course_path", None)
     if isinstance(explicit, Path):
         return explicit
@@ -78,6 +75,8 @@ def course_state(app: CodetrainerApp) -> CourseState:
     cached = _STATES.get(id(app))
     if cached is not None and cached[0] is app and cached[1].packs_key == key:
         return cached[1]
+    from codetrainer.core.curriculum.course import load_course, plan_course
+
     packs: dict[str, PackBrief] = {}
     for e in app.packs:
         if e.brief is not None:
@@ -136,6 +135,8 @@ def course_next(
     pack outside the course the caller keeps its own order. ``after`` continues after
     that case of ``entry``.
     """
+    from codetrainer.core.curriculum.course import Step
+
     plan = course_state(app).plan
     if plan is None or (entry is not None and entry.id not in plan.pack_ids):
         return None

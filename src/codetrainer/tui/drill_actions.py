@@ -41,7 +41,7 @@ def drill_library(app: CodetrainerApp) -> DrillLibrary:
 
 
 def drills_for(app: CodetrainerApp) -> Drills | None:
-    """Drill progress in the app's store (None without a store). UI thread only."""
+    """Drill progress in the app's store (None without a store)."""
     store = app.services.store()
     if store is None:
         return None
@@ -69,15 +69,23 @@ def sync_slips(app: CodetrainerApp) -> None:
         app.services.problems["drills"] = str(exc) or type(exc).__name__
 
 
-def drills_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
-    """``Drills`` or ``Drills (N due)``."""
+_DUE: WeakKeyDictionary[CodetrainerApp, int] = WeakKeyDictionary()
+
+
+def prepare_drills_count(app: CodetrainerApp) -> None:
+    """In the home screen's worker: count the cards due (a store query)."""
     drills = drills_for(app)
     if drills is None:
-        return "Drills"
+        return
     try:
-        due = len(drills.due_keys(CLOCK.now()))
-    except Exception:
-        return "Drills"
+        _DUE[app] = len(drills.due_keys(CLOCK.now()))
+    except Exception:  # the label then just says "Drills"
+        _DUE.pop(app, None)
+
+
+def drills_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
+    """``Drills`` or ``Drills (N due)`` (the count from :func:`prepare_drills_count`)."""
+    due = _DUE.get(app, 0)
     return f"Drills ({due} due)" if due else "Drills"
 
 
@@ -95,6 +103,7 @@ register_home_action(
         run=open_drills,
         key="d",
         help="Short drills: word parts, abbreviations, look-alikes and code facts.",
+        prepare=prepare_drills_count,
     ),
     before="stats",
 )

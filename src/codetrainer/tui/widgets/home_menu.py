@@ -73,9 +73,14 @@ class HomeMenu(OptionList):
         packs: Sequence[PackEntry],
         progress: Mapping[int, tuple[int, int]],
     ) -> None:
-        """Fill the menu (keeps the highlighted option when it still exists)."""
+        """Fill the menu (keeps the highlighted option when it still exists).
+
+        A highlight on the first option stays on the first option: entries that the home
+        screen's worker adds after the first frame ("Start here") arrive above it, and the
+        learner who has not moved should find the cursor at the top.
+        """
         keep = None
-        if self.highlighted is not None and self.option_count:
+        if self.highlighted and self.option_count:
             keep = self.get_option_at_index(self.highlighted).id
         self.clear_options()
         options: list[Option | None] = []
