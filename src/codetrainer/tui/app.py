@@ -140,6 +140,11 @@ class CodetrainerApp(App[None]):
 
     def _save_drafts(self) -> None:
         """Keep the answers of open cases, then write every draft (never raises)."""
+        import sys
+
+        case_module = sys.modules.get("codetrainer.tui.screens.case")
+        if case_module is None and self._drafts is None:
+            return  # no case was opened and no draft read: nothing to keep (and quit fast)
         from codetrainer.tui.drafts import save_drafts
         from codetrainer.tui.screens.case import CaseScreen
 
