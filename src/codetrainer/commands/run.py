@@ -40,6 +40,12 @@ def start(packs: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    from codetrainer.tui.app import run_app
+    from codetrainer.tui import startup_gc
 
-    return run_app(packs)
+    startup_gc.pause()  # resumed by the app after its first frame (see startup_gc)
+    try:
+        from codetrainer.tui.app import run_app
+
+        return run_app(packs)
+    finally:
+        startup_gc.resume()

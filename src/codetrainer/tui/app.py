@@ -25,7 +25,10 @@ import codetrainer.tui.billing_actions
 import codetrainer.tui.drill_actions
 import codetrainer.tui.progress_actions  # noqa: F401
 from codetrainer import paths
-from codetrainer.tui import course_actions  # registers Start here and Course on home
+from codetrainer.tui import (
+    course_actions,  # registers Start here and Course on home
+    startup_gc,
+)
 from codetrainer.tui.library import PackEntry, discover_packs, next_unsolved
 from codetrainer.tui.screens.home import HomeScreen
 from codetrainer.tui.screens.too_small import TooSmallScreen
@@ -110,6 +113,7 @@ class CodetrainerApp(App[None]):
 
     def _after_first_frame(self) -> None:
         self.first_frame_shown = True
+        startup_gc.resume()  # the collector was paused for start-up by the command
         self._check_size(self.size.width, self.size.height)
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):

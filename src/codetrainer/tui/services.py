@@ -69,6 +69,7 @@ class Services:
         self._summaries_at = -1  # the store's attempt_writes when they were read
         self._store_path = store_path
         self._use_store = use_store
+        self._code_year: str | None = None
         self.problems: dict[str, str] = {}
         """Service name -> why it is unavailable."""
         self.store_notices: list[str] = []
@@ -106,9 +107,17 @@ class Services:
         from codetrainer.core.reference import CODE_YEAR, imported_path
 
         if self._reference is None and not imported_path().is_file():
-            return CODE_YEAR
-        ref = self.reference()
-        return ref.code_year if ref is not None else CODE_YEAR
+            year = CODE_YEAR
+        else:
+            ref = self.reference()
+            year = ref.code_year if ref is not None else CODE_YEAR
+        self._code_year = year
+        return year
+
+    def code_year_if_known(self) -> str | None:
+        """:meth:`code_year_in_force` once something has asked for it (the home screen's
+        worker does), else None: the first frame does not import the reference for it."""
+        return self._code_year
 
     def search_index(self) -> SearchIndex | None:
         """The lookup index over every code system, or None."""

@@ -105,6 +105,8 @@ class HomeScreen(Screen[None]):
         home actions need for their labels (the review sync and due count)."""
         app = self.app
         app.services.load_summaries()
+        with contextlib.suppress(Exception):  # the pack line then leaves the year out
+            app.services.code_year_in_force()
         for action in HOME_ACTIONS:
             if action.prepare is not None:
                 # a failure leaves the label as it was (the action reports it when run)
@@ -186,13 +188,17 @@ class HomeScreen(Screen[None]):
         pack = entry.brief
         head = Text(end="")
         warnings = [d for d in entry.diagnostics if not d.is_error]
-        in_force = self.app.services.code_year_in_force()
+        # the code year in force is known once the worker has looked (a moment after the
+        # first frame, with the progress); until then the line leaves it out
+        in_force = self.app.services.code_year_if_known()
         declared = one_line(pack.code_year)
-        head.append(f"{len(pack.cases)} cases · ", style="dim")
-        if declared.upper().replace(" ", "") == in_force:
-            head.append(f"ICD-10-CM {in_force} in force", style="dim")
+        head.append(f"{len(pack.cases)} cases", style="dim")
+        if in_force is None:
+            pass
+        elif declared.upper().replace(" ", "") == in_force:
+            head.append(f" · ICD-10-CM {in_force} in force", style="dim")
         else:
-            head.append(f"written for {declared}, ICD-10-CM {in_force} in force", style="bold")
+            head.append(f" · written for {declared}, ICD-10-CM {in_force} in force", style="bold")
         head.append(f" · {entry.source}", style="dim")
         if warnings:
             head.append(f" · {len(warnings)} warning(s)", style="dim")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -13,6 +12,7 @@ from textual.widgets.option_list import Option
 from codetrainer.core.packcache import CaseBrief, PackBrief
 from codetrainer.tui.services import summary_solved
 from codetrainer.tui.text import one_line
+from codetrainer.tui.widgets.hanging import Hanging, hanging_rows
 
 __all__ = ["CaseList", "case_renderable", "case_text", "level_text"]
 
@@ -51,19 +51,14 @@ def case_text(number: int, case: CaseBrief, summary: Any | None) -> Text:
     return text
 
 
-def case_renderable(number: int, case: CaseBrief, summary: Any | None) -> Table:
+def case_renderable(number: int, case: CaseBrief, summary: Any | None) -> Hanging:
     """:func:`case_text` laid out with a hanging indent (wrapped titles stay aligned)."""
     text = case_text(number, case, summary)
     head, _, _ = text.plain.partition("\n")
     first = text[: len(head)]
     meta = text[len(head) + 1 :]
-    grid = Table.grid(expand=True)
-    grid.add_column(width=6, no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(first[:6], first[6:])
     meta_body = meta[5:] if meta.plain.startswith("     ") else meta
-    grid.add_row("", meta_body)
-    return grid
+    return hanging_rows([(first[:6], first[6:]), ("", meta_body)], 6)
 
 
 class CaseList(OptionList):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from codetrainer.tui.library import PackEntry
 from codetrainer.tui.text import one_line
+from codetrainer.tui.widgets.hanging import Hanging, hanging_rows
 
 __all__ = ["HomeMenu", "MenuAction", "pack_renderable", "pack_text"]
 
@@ -47,18 +47,15 @@ def pack_text(entry: PackEntry, progress: tuple[int, int] | None) -> Text:
     return text
 
 
-def pack_renderable(entry: PackEntry, progress: tuple[int, int] | None) -> Table:
+def pack_renderable(entry: PackEntry, progress: tuple[int, int] | None) -> Hanging:
     """:func:`pack_text` with a hanging indent, so wrapped titles stay aligned."""
     text = pack_text(entry, progress)
     head, _, rest = text.plain.partition("\n")
     mark = 0 if entry.ok else 2
     body = len(head) + 1 + (len(rest) - len(rest.lstrip(" ")))
-    grid = Table.grid(expand=True)
-    grid.add_column(width=2, no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(text[0:mark] if mark else "", text[mark : len(head)])
-    grid.add_row("", text[body:])
-    return grid
+    return hanging_rows(
+        [(text[0:mark] if mark else "", text[mark : len(head)]), ("", text[body:])], 2
+    )
 
 
 class HomeMenu(OptionList):
