@@ -191,3 +191,26 @@ def test_feedback_text_marks_optional_items() -> None:
     key = expected_text(case, {}).plain
     assert " C Y92.009  (optional)" in key
     assert "A4253  (optional)" in key
+
+
+async def test_a_first_start_shows_the_course_pack_until_the_learner_picks_another() -> None:
+    app = bundled_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        first_on_disk = next(e for e in app.packs if e.ok)
+        assert first_on_disk.id != "outpatient-basics"  # else this test shows nothing
+        assert home.selected is not None
+        assert app.packs[home.selected].id == "outpatient-basics"  # where unit 1 is
+        assert "Sore throat, rapid strep negative" in screen_text(app)
+        assert home.chosen is False
+        # the learner moves to another pack: it stays on show after a redraw
+        menu = home.query_one(HomeMenu)
+        target = app.packs.index(first_on_disk)
+        menu.highlighted = menu.get_option_index(f"pack:{target}")
+        await settle(pilot)
+        assert home.selected == target and home.chosen is True
+        home.refresh_all()
+        await settle(pilot)
+        assert home.selected == target

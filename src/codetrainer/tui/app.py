@@ -247,6 +247,7 @@ class CodetrainerApp(App[None]):
         home = self.screen
         if isinstance(home, HomeScreen) and entry in self.packs:
             home.selected = self.packs.index(entry)
+            home.chosen = True
             home.refresh_all()
             home.highlight_pack(home.selected)
             home.add_class("-show-cases")

@@ -39,6 +39,7 @@ __all__ = [
     "open_course",
     "open_step",
     "start_label",
+    "suggested_pack",
 ]
 
 
@@ -214,6 +215,19 @@ def current_unit(app: CodetrainerApp) -> UnitPlan | None:
         return None
     step = plan.next_step(_solved(app))
     return plan.unit_of(step) if step is not None else None
+
+
+def suggested_pack(app: CodetrainerApp) -> str | None:
+    """The id of the pack holding the course's next unsolved case (for a first start, the
+    course's first pack): the pack the home screen shows until the learner picks one.
+    None until the home screen's worker has prepared the course, or without a course."""
+    if not _prepared(app):
+        return None
+    plan = course_state(app).plan
+    if plan is None:
+        return None
+    step = plan.next_step(_solved(app))
+    return step.pack_id if step is not None else None
 
 
 def open_step(app: CodetrainerApp, unit: UnitPlan) -> None:

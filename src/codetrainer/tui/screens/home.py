@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
+from codetrainer.tui import course_actions
 from codetrainer.tui.home_actions import HOME_ACTIONS, HomeAction
 from codetrainer.tui.library import PackEntry
 from codetrainer.tui.text import data_text, one_line
@@ -42,6 +43,10 @@ class HomeScreen(Screen[None]):
         super().__init__(id="home")
         self.selected: int | None = None
         """Index (in the app's pack list) of the pack whose cases are listed."""
+        self.chosen = False
+        """True once the learner picked that pack; until then the home screen shows the
+        pack of the course's next case (the first pack with no errors before the course
+        is read)."""
         self._actions: list[HomeAction] = []
 
     def compose(self) -> ComposeResult:
@@ -134,11 +139,22 @@ class HomeScreen(Screen[None]):
             menu_actions.append(MenuAction(action.id, label, action.key))
         self.query_one(HomeMenu).show(menu_actions, packs, self._progress())
         self._show_notice()
-        if self.selected is None:
-            self.selected = next((i for i, e in enumerate(packs) if e.ok), None)
-            if self.selected is None and packs:
-                self.selected = 0
+        if self.selected is None or not self.chosen:
+            self.selected = self._default_pack()
         self._show_pack(self.selected)
+
+    def _default_pack(self) -> int | None:
+        """The course's current pack once the worker has read the course, else the first
+        pack that loaded (else the first pack, to show its errors)."""
+        packs = self.app.packs
+        course_pack = course_actions.suggested_pack(self.app)
+        for i, entry in enumerate(packs):
+            if course_pack is not None and entry.ok and entry.id == course_pack:
+                return i
+        first_ok = next((i for i, e in enumerate(packs) if e.ok), None)
+        if first_ok is None and packs:
+            return 0
+        return first_ok
 
     def _show_notice(self) -> None:
         services = self.app.services
@@ -224,6 +240,7 @@ class HomeScreen(Screen[None]):
             index = int(option_id.split(":", 1)[1])
             if index != self.selected:
                 self.selected = index
+                self.chosen = True
                 self._show_pack(index)
 
     @on(OptionList.OptionSelected, "#menu")
@@ -234,6 +251,7 @@ class HomeScreen(Screen[None]):
             await self._run_action(rest)
         elif kind == "pack":
             self.selected = int(rest)
+            self.chosen = True
             self._show_pack(self.selected)
             entry = self._entry(self.selected)
             if entry is not None and entry.ok:
