@@ -82,12 +82,12 @@ class HomeMenu(OptionList):
         self.clear_options()
         options: list[Option | None] = []
         for action in actions:
-            label = Text(end="")
-            label.append("▶ ", style="bold")
-            label.append(one_line(action.label), style="bold")
+            label = Text(one_line(action.label), style="bold", end="")
             if action.key:
                 label.append(f"  ({action.key})", style="dim")
-            options.append(Option(label, id=f"action:{action.id}"))
+            # a long label ("Start here: <case title> ...") wraps under its first word
+            prompt = hanging_rows([(Text("▶ ", style="bold"), label)], 2)
+            options.append(Option(prompt, id=f"action:{action.id}"))
         if actions and packs:
             options.append(None)
         for i, entry in enumerate(packs):
