@@ -37,6 +37,7 @@ VALIDATE_ONLY = {
     "modifier-59-x": "59 never with XE/XS/XP/XU on one line (compares list items)",
     "code-format": "a code set's codes fit the set's system (depends on another field)",
     "answers-duplicate-case": "one answer per case (compares list items)",
+    "yaml-control-char": "no control character made by an escape (\\e, \\a) in any text",
 }
 """The checks only ``validate`` makes, with why a schema cannot. Reference lookups (a code
 exists and is billable in FY2026) are validate-only too; this corpus runs without the

@@ -241,10 +241,26 @@ def model_diagnostics(
 def _load_doc(
     path: Path, max_bytes: int, shown: str
 ) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """The document, or the problems that stopped its load.
+
+    Control characters do not stop it (``collect_controls``): they are in
+    ``doc.findings``, and :func:`_with_findings` adds them to whatever the file's checks
+    find, so one run shows them all.
+    """
     try:
-        return load_yaml_file(path, max_bytes=max_bytes, display_path=shown), []
+        doc = load_yaml_file(path, max_bytes=max_bytes, display_path=shown, collect_controls=True)
     except CodetrainerError as exc:
         return None, exc.diagnostics
+    return doc, []
+
+
+def _with_findings(doc: YamlDocument, loaded: Loaded[M]) -> Loaded[M]:
+    """``loaded`` with the document's load findings first; they are errors, so a file
+    with any has no value."""
+    if doc.findings:
+        loaded.diagnostics[:0] = doc.findings
+        loaded.value = None
+    return loaded
 
 
 def _validate(doc: YamlDocument, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
@@ -281,7 +297,7 @@ def load_pack(
     doc, problems = _load_doc(Path(path), max_bytes, shown)
     if doc is None:
         return Loaded(shown, None, problems)
-    return _finish_pack(doc, checks)
+    return _with_findings(doc, _finish_pack(doc, checks))
 
 
 def _finish_pack(doc: YamlDocument, checks: Iterable[PackCheck]) -> Loaded[Pack]:
@@ -392,7 +408,7 @@ def load_codeset(
     doc, problems = _load_doc(Path(path), max_bytes, shown)
     if doc is None:
         return Loaded(shown, None, problems)
-    return _finish_codeset(doc)
+    return _with_findings(doc, _finish_codeset(doc))
 
 
 def _finish_codeset(doc: YamlDocument) -> Loaded[CodeSet]:
@@ -411,6 +427,10 @@ def load_answers(
     doc, problems = _load_doc(Path(path), max_bytes, shown)
     if doc is None:
         return Loaded(shown, None, problems)
+    return _with_findings(doc, _finish_answers(doc))
+
+
+def _finish_answers(doc: YamlDocument) -> Loaded[AnswersFile]:
     answers, problems = _validate(doc, AnswersFile)
     problems.extend(_check_answer_cases(doc))
     if answers is None:
@@ -456,19 +476,24 @@ def load_file(
     if doc is None:
         return None, Loaded(shown, None, problems)
     kind = detect_kind(doc.data)
+    return kind, _with_findings(doc, _finish_any(doc, kind, checks))
+
+
+def _finish_any(
+    doc: YamlDocument, kind: FileKind | None, checks: Iterable[PackCheck]
+) -> Loaded[Any]:
     if kind == "pack":
-        return kind, _finish_pack(doc, checks)
+        return _finish_pack(doc, checks)
     if kind == "codeset":
-        return kind, _finish_codeset(doc)
+        return _finish_codeset(doc)
     if kind == "answers":
-        loaded = load_answers(path, max_bytes=max_bytes, display_path=shown)
-        return kind, loaded
+        return _finish_answers(doc)
     if kind == "layterms":
         from codetrainer.core.encoder.layterms import check_lay_file
 
-        return kind, Loaded(shown, doc.data, check_lay_file(doc), doc)
-    return None, Loaded(
-        shown,
+        return Loaded(doc.path, doc.data, check_lay_file(doc), doc)
+    return Loaded(
+        doc.path,
         None,
         [
             doc.diagnostic(

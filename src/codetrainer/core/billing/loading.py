@@ -106,10 +106,21 @@ def user_billing_dir() -> Path:
 
 
 def _doc(path: Path, max_bytes: int, shown: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """As for case packs: control characters do not stop the load, they are in
+    ``doc.findings`` (added to the result by :func:`_with_findings`)."""
     try:
-        return load_yaml_file(path, max_bytes=max_bytes, display_path=shown), []
+        doc = load_yaml_file(path, max_bytes=max_bytes, display_path=shown, collect_controls=True)
     except CodetrainerError as exc:
         return None, exc.diagnostics
+    return doc, []
+
+
+def _with_findings(doc: YamlDocument, loaded: BillingLoaded) -> BillingLoaded:
+    """The document's load findings first; they are errors, so the file has no value."""
+    if doc.findings:
+        loaded.diagnostics[:0] = doc.findings
+        loaded.value = None
+    return loaded
 
 
 def load_billing_file(
@@ -132,11 +143,11 @@ def load_billing_file(
         return None
     kind = billing_kind(doc.data)
     if kind == "billing":
-        return _finish_pack(doc, reference=reference, catalog=catalog, ref=ref)
+        return _with_findings(doc, _finish_pack(doc, reference=reference, catalog=catalog, ref=ref))
     if kind == "billing-answers":
-        return _finish_answers(doc)
+        return _with_findings(doc, _finish_answers(doc))
     if kind == "billing-reference":
-        return _finish_reference(doc)
+        return _with_findings(doc, _finish_reference(doc))
     return None
 
 
@@ -155,14 +166,15 @@ def load_billing_pack(
     if doc is None:
         return BillingLoaded(shown, None, None, problems)
     if billing_kind(doc.data) not in ("billing", None):
-        return BillingLoaded(
+        not_billing = BillingLoaded(
             shown,
             None,
             None,
             [doc.diagnostic((), "this is not a billing pack ('billing:' and 'exercises:')")],
             doc,
         )
-    return _finish_pack(doc, reference=reference, catalog=catalog, ref=ref)
+        return _with_findings(doc, not_billing)
+    return _with_findings(doc, _finish_pack(doc, reference=reference, catalog=catalog, ref=ref))
 
 
 def load_billing_answers(
@@ -172,7 +184,7 @@ def load_billing_answers(
     doc, problems = _doc(Path(path), max_bytes, shown)
     if doc is None:
         return BillingLoaded(shown, None, None, problems)
-    return _finish_answers(doc)
+    return _with_findings(doc, _finish_answers(doc))
 
 
 def _finish_answers(doc: YamlDocument) -> BillingLoaded:

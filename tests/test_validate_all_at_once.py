@@ -1,0 +1,218 @@
+"""``validate`` shows every problem of a file in one run (issue #9, the leftovers).
+
+1. A control character (written as an escape in double quotes, or raw in the file) no
+   longer stops the load: it is reported at its own ``PATH:LINE:COL``, escaped, together
+   with the file's other errors, and its value is replaced by the escaped form so that
+   nothing downstream echoes it raw. The file still fails.
+2. A case that fails the schema still gets the cross-field and reference checks that its
+   valid parts allow (a pointer past the diagnoses, a header code, a missing ``claim:``
+   on an inpatient case, a code no code set lists), each reported once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from codetrainer.cli import main
+from codetrainer.core.packs import load_file, load_pack
+from codetrainer.core.yamlio import load_yaml_text
+
+RAW = (b"\x1b", b"\x07", b"\x9b", "\u202e".encode())
+
+# Line numbers matter below: each problem sits on its own line.
+CONTROL_AND_SCHEMA = """\
+pack:
+  id: hostile
+  title: "Blink \\e[5mnow"
+  version: "1"
+  code_year: FY2026
+cases:
+  - id: Bad_Id
+    title: One
+    difficulty: "7"
+    note: "Sore throat \\e]52;c;aGk=\\a for two days."
+    answer:
+      diagnoses:
+        - code: J02.9
+          why: Sore throat.
+      lines:
+        - code: "99213"
+          pointers: [3]
+          why: Office visit.
+"""
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _raw_free(text: str) -> None:
+    data = text.encode("utf-8", "surrogateescape")
+    for raw in RAW:
+        assert raw not in data, f"{raw!r} reached the output"
+
+
+def _write(tmp_path: Path, text: str, name: str = "pack.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _found(loaded: object) -> set[tuple[int, int, str]]:
+    return {(d.line, d.col, d.rule) for d in loaded.diagnostics}  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------
+# 1. control characters are collected, not fatal
+
+
+def test_control_characters_and_schema_errors_come_together(tmp_path: Path) -> None:
+    loaded = load_pack(_write(tmp_path, CONTROL_AND_SCHEMA))
+    assert loaded.value is None
+    found = _found(loaded)
+    assert (3, 10, "yaml-control-char") in found
+    assert (10, 11, "yaml-control-char") in found
+    assert (7, 9, "schema-value_error") in found  # the id
+    assert (9, 17, "schema-less_than_equal") in found  # difficulty "7"
+    for d in loaded.diagnostics:
+        _raw_free(d.format())
+
+
+def test_a_value_with_a_control_character_is_kept_escaped_only() -> None:
+    doc = load_yaml_text(
+        'a: "x\\e[5my"\n"k\\a": 1\nb: [one, "t\\u202ewo"]\n', path="p.yaml", collect_controls=True
+    )
+    assert doc.data == {"a": "x\\x1b[5my", "k\\x07": "1", "b": ["one", "t\\u202ewo"]}
+    assert [(d.line, d.col) for d in doc.findings] == [(1, 4), (2, 1), (3, 10)]
+    assert all(d.rule == "yaml-control-char" and d.is_error for d in doc.findings)
+
+
+def test_raw_control_characters_are_collected_with_true_columns() -> None:
+    # a raw ESC, a raw U+2028 (a line break to YAML) and a raw BEL, then a YAML error
+    # whose position must not move
+    text = "a: c\x1bd\u2028e\nb: [1, 2\x07]\nc: {x: 1\n"
+    with pytest.raises(Exception) as info:
+        load_yaml_text(text, path="p.yaml", collect_controls=True)
+    diags = info.value.diagnostics  # type: ignore[attr-defined]
+    got = [(d.line, d.col, d.rule) for d in diags]
+    assert got[:3] == [
+        (1, 5, "yaml-control-char"),
+        (1, 7, "yaml-control-char"),
+        (2, 9, "yaml-control-char"),
+    ]
+    assert got[3][2] == "yaml-syntax" and got[3][0] >= 3
+    doc = load_yaml_text(text.replace("{x: 1", "1"), path="p.yaml", collect_controls=True)
+    assert doc.data == {"a": "c\\x1bd\\u2028e", "b": ["1", "2\\x07"], "c": "1"}
+    assert len(doc.findings) == 3
+
+
+def test_without_collecting_the_loader_still_refuses_at_once() -> None:
+    with pytest.raises(Exception) as info:
+        load_yaml_text('a: "x\\e[5my"\nb: c\x1bd\n', path="p.yaml")
+    assert [d.rule for d in info.value.diagnostics] == ["yaml-control-char"]  # type: ignore[attr-defined]
+
+
+def test_a_file_of_control_bytes_still_stops_the_load(tmp_path: Path) -> None:
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(b"a: " + b"\x01\x02\x03" * 20 + b"\n")
+    _kind, loaded = load_file(path)
+    assert loaded.value is None
+    assert len(loaded.diagnostics) == 20
+    assert {d.rule for d in loaded.diagnostics} == {"yaml-control-char"}
+
+
+def test_validate_text_and_json_show_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, CONTROL_AND_SCHEMA)
+    code, out, err = _run(capsys, "validate", "--no-reference", str(path))
+    assert code == 1
+    _raw_free(out + err)
+    lines = out.splitlines()
+    for where in ("3:10", "7:9", "9:17", "10:11"):
+        assert any(line.startswith(f"{path}:{where}: error: ") for line in lines), where
+    assert "\\x1b]52;c;aGk=\\x07" in out
+    code, out, err = _run(capsys, "validate", "--no-reference", "--json", str(path))
+    assert code == 1
+    _raw_free(out + err)
+    data = json.loads(out)
+    rules = [d["rule"] for d in data["diagnostics"]]
+    assert rules.count("yaml-control-char") == 2
+    assert {"schema-value_error", "schema-less_than_equal"} <= set(rules)
+    assert data["ok"] is False and data["errors"] == len(data["diagnostics"])
+
+
+def test_raw_control_bytes_in_a_pack_show_with_its_other_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = CONTROL_AND_SCHEMA.replace('"Blink \\e[5mnow"', "Blink \x1b[5mnow")
+    path = _write(tmp_path, text)
+    code, out, _err = _run(capsys, "validate", "--no-reference", str(path))
+    assert code == 1
+    _raw_free(out)
+    assert f"{path}:3:16: error: U+001B (escape) is not allowed" in out
+    assert f"{path}:7:9: error: " in out and f"{path}:9:17: error: " in out
+
+
+def test_control_characters_in_answers_and_code_sets_come_with_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = _write(
+        tmp_path,
+        'student: "Eve\\e]52;c;aGk=\\a"\nanswers:\n  - case: one\n    colour: red\n',
+        "answers.yaml",
+    )
+    codes = _write(
+        tmp_path,
+        "codeset:\n  id: Bad_Id\n  system: CPT\n  year: '2026'\ncodes:\n"
+        '  - code: "99213"\n    description: "Visit \\e[2J"\n',
+        "codes.yaml",
+    )
+    code, out, _err = _run(capsys, "validate", "--no-reference", str(answers), str(codes))
+    assert code == 1
+    _raw_free(out)
+    assert f"{answers}:1:10: error: U+001B (escape)" in out
+    assert f"{answers}:4:5: error: unknown key 'colour'" in out
+    assert f"{codes}:2:7: error: " in out  # the id
+    assert f"{codes}:7:18: error: U+001B (escape)" in out
+
+
+def test_grade_refuses_an_answers_file_with_a_control_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sampler = Path(__file__).resolve().parent.parent / "examples" / "sampler-pack.yaml"
+    answers = _write(tmp_path, 'student: "Eve\\e[31m"\nanswers:\n  - case: nope\n', "answers.yaml")
+    code, out, err = _run(capsys, "grade", "--no-reference", str(sampler), str(answers))
+    assert code == 1
+    _raw_free(out + err)
+    assert f"{answers}:1:10: error: U+001B (escape)" in err
+    assert "not graded" in err
+
+
+# ---------------------------------------------------------------------------------------
+# the contract corpus: files that carry several problems name every rule they must report
+
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "contract"
+REPORTS = re.compile(r"^# reports: ([a-z0-9_ -]+)$", re.M)
+MANY = [p for p in sorted(CORPUS.glob("*.yaml")) if REPORTS.search(p.read_text(encoding="utf-8"))]
+
+
+def test_some_corpus_files_carry_several_problems() -> None:
+    assert len(MANY) >= 1
+
+
+@pytest.mark.parametrize("path", MANY, ids=[p.stem for p in MANY])
+def test_a_corpus_file_reports_all_its_problems_in_one_run(path: Path) -> None:
+    match = REPORTS.search(path.read_text(encoding="utf-8"))
+    assert match is not None
+    _kind, loaded = load_file(path)
+    rules = [d.rule for d in loaded.diagnostics if d.is_error]
+    assert set(match.group(1).split()) <= set(rules), rules
+    located = [(d.line, d.col, d.rule, d.message) for d in loaded.diagnostics]
+    assert len(located) == len(set(located)), "a problem is reported twice"
