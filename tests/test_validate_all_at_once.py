@@ -11,15 +11,19 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from codetrainer.cli import main
-from codetrainer.core.packs import load_file, load_pack
-from codetrainer.core.yamlio import load_yaml_text
+from codetrainer.core.packs import _finish_pack, load_file, load_pack
+from codetrainer.core.refcheck import reference_checks
+from codetrainer.core.yamlio import YamlDocument, load_yaml_file, load_yaml_text
 
 RAW = (b"\x1b", b"\x07", b"\x9b", "\u202e".encode())
 
@@ -80,6 +84,7 @@ def test_control_characters_and_schema_errors_come_together(tmp_path: Path) -> N
     assert (10, 11, "yaml-control-char") in found
     assert (7, 9, "schema-value_error") in found  # the id
     assert (9, 17, "schema-less_than_equal") in found  # difficulty "7"
+    assert (17, 22, "pointer-range") in found  # checked although the case failed
     for d in loaded.diagnostics:
         _raw_free(d.format())
 
@@ -135,7 +140,7 @@ def test_validate_text_and_json_show_every_problem(
     assert code == 1
     _raw_free(out + err)
     lines = out.splitlines()
-    for where in ("3:10", "7:9", "9:17", "10:11"):
+    for where in ("3:10", "7:9", "9:17", "10:11", "17:22"):
         assert any(line.startswith(f"{path}:{where}: error: ") for line in lines), where
     assert "\\x1b]52;c;aGk=\\x07" in out
     code, out, err = _run(capsys, "validate", "--no-reference", "--json", str(path))
@@ -144,7 +149,7 @@ def test_validate_text_and_json_show_every_problem(
     data = json.loads(out)
     rules = [d["rule"] for d in data["diagnostics"]]
     assert rules.count("yaml-control-char") == 2
-    assert {"schema-value_error", "schema-less_than_equal"} <= set(rules)
+    assert {"schema-value_error", "schema-less_than_equal", "pointer-range"} <= set(rules)
     assert data["ok"] is False and data["errors"] == len(data["diagnostics"])
 
 
@@ -157,7 +162,7 @@ def test_raw_control_bytes_in_a_pack_show_with_its_other_errors(
     assert code == 1
     _raw_free(out)
     assert f"{path}:3:16: error: U+001B (escape) is not allowed" in out
-    assert f"{path}:7:9: error: " in out and f"{path}:9:17: error: " in out
+    assert f"{path}:7:9: error: " in out and f"{path}:17:22: error: " in out
 
 
 def test_control_characters_in_answers_and_code_sets_come_with_the_rest(
@@ -204,7 +209,7 @@ MANY = [p for p in sorted(CORPUS.glob("*.yaml")) if REPORTS.search(p.read_text(e
 
 
 def test_some_corpus_files_carry_several_problems() -> None:
-    assert len(MANY) >= 1
+    assert len(MANY) >= 2
 
 
 @pytest.mark.parametrize("path", MANY, ids=[p.stem for p in MANY])
@@ -216,3 +221,238 @@ def test_a_corpus_file_reports_all_its_problems_in_one_run(path: Path) -> None:
     assert set(match.group(1).split()) <= set(rules), rules
     located = [(d.line, d.col, d.rule, d.message) for d in loaded.diagnostics]
     assert len(located) == len(set(located)), "a problem is reported twice"
+
+
+# ---------------------------------------------------------------------------------------
+# 2. a case that fails the schema still gets the checks its valid parts allow
+
+SALVAGE = """\
+pack:
+  id: salvage
+  title: Salvage probe
+  version: "1"
+  code_year: FY2026
+cases:
+  - id: Bad_Id
+    title: One
+    difficulty: "7"
+    note: Sore throat for two days.
+    answer:
+      diagnoses:
+        - code: J02
+          why: Sore throat.
+      lines:
+        - code: "99213"
+          pointers: [3]
+          why: Office visit.
+        - code: "99499"
+          why: A service no code set lists.
+  - id: two
+    title: Two
+    setting: inpatient
+    tags: {a: b}
+    note: Admitted with pneumonia.
+    answer:
+      diagnoses:
+        - code: J18.9
+          why: Pneumonia.
+        - code: "J1"
+          why: A code of the wrong shape.
+        - code: J18
+          optional: maybe
+      lines:
+        - code: "99223"
+          pointers: [3, "13"]
+          why: Admission.
+        - code: "99232"
+          pointers: [4]
+          why: Next day.
+    mistakes:
+      - code: J18.9
+        feedback: Already the answer.
+"""
+
+SALVAGE_EXPECTED = {
+    (7, 9, "schema-value_error"),  # the id
+    (9, 17, "schema-less_than_equal"),  # difficulty "7"
+    (13, 17, "icd-header"),  # J02 is a category
+    (17, 22, "pointer-range"),  # 3 of 1 diagnosis
+    (19, 17, "code-not-in-catalog"),
+    (23, 14, "claim-missing"),  # inpatient, no claim:
+    (24, 11, "schema-list_type"),  # tags
+    (30, 17, "schema-value_error"),  # J1
+    (32, 17, "icd-header"),  # J18, the third diagnosis: positions stay true
+    (32, 17, "missing-why"),
+    (33, 21, "schema-bool_parsing"),  # optional: maybe
+    (36, 25, "schema-value_error"),  # pointer 13
+    (39, 22, "pointer-range"),  # 4 of the 3 diagnoses (one of them broken)
+    (42, 15, "mistake-is-answer"),
+}
+
+
+@pytest.fixture(scope="module")
+def checks() -> list[Any]:
+    return reference_checks()
+
+
+def test_a_failed_case_still_gets_its_cross_field_and_reference_checks(
+    tmp_path: Path, checks: list[Any]
+) -> None:
+    loaded = load_pack(_write(tmp_path, SALVAGE), checks=checks)
+    assert loaded.value is None
+    assert _found(loaded) == SALVAGE_EXPECTED
+    assert len(loaded.diagnostics) == len(SALVAGE_EXPECTED)  # none twice
+    three = [d for d in loaded.diagnostics if d.rule == "pointer-range" and d.line == 39]
+    assert "past the 3 diagnoses" in three[0].message
+
+
+def test_validate_shows_them_in_text_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, SALVAGE)
+    code, out, err = _run(capsys, "validate", str(path))
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == len(set(lines)) == len(SALVAGE_EXPECTED)
+    for line, col, _rule in SALVAGE_EXPECTED:
+        assert any(x.startswith(f"{path}:{line}:{col}: ") for x in lines), (line, col)
+    assert "1 file checked: 11 errors, 3 warnings" in err
+    code, out, _err = _run(capsys, "validate", "--json", str(path))
+    assert code == 1
+    data = json.loads(out)
+    got = {(d["line"], d["col"], d["rule"]) for d in data["diagnostics"]}
+    assert got == SALVAGE_EXPECTED
+    assert (data["errors"], data["warnings"]) == (11, 3)
+
+
+CASE = """\
+pack:
+  id: one-case
+  title: One case
+  version: "1"
+  code_year: FY2026
+cases:
+  - id: one
+    title: One
+    setting: inpatient
+    claim: facility
+    note: Probable pneumonia at discharge.
+    answer:
+      diagnoses:
+        - code: J18.9
+          why: Pneumonia.
+          evidence: [Not in the note at all]
+{extra}"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "absent", "present"),
+    [
+        # the note failed: its evidence cannot be checked against it
+        ("NOTE", "evidence-not-found", "schema-string_type"),
+        # the setting failed: no claim-facility-setting, no uncertainty check
+        ("    setting: hospital\n", "claim-facility-setting", "schema-literal_error"),
+        # a misspelt claim: the case does not also 'lack' one
+        ("    clam: professional\n", "claim-missing", "schema-extra_forbidden"),
+    ],
+)
+def test_what_a_failed_part_would_make_a_check_say_is_not_said(
+    tmp_path: Path, extra: str, absent: str, present: str
+) -> None:
+    text = CASE.format(extra="" if extra == "NOTE" else extra)
+    if "setting: hospital" in extra:
+        text = text.replace("    setting: inpatient\n", "")
+    if "clam:" in extra:
+        text = text.replace("    claim: facility\n", "")
+    if extra == "NOTE":
+        text = text.replace("note: Probable pneumonia at discharge.", "note: {a: b}")
+    else:  # the evidence problem is found in these, though the case failed
+        assert "evidence-not-found" in {
+            d.rule for d in load_pack(_write(tmp_path, text)).diagnostics
+        }
+    rules = {d.rule for d in load_pack(_write(tmp_path, text)).diagnostics}
+    assert present in rules
+    assert absent not in rules
+
+
+def test_a_misspelt_field_that_is_not_the_claim_leaves_claim_missing(tmp_path: Path) -> None:
+    text = CASE.format(extra="    hint: [Ask about fever]\n").replace("    claim: facility\n", "")
+    rules = [d.rule for d in load_pack(_write(tmp_path, text)).diagnostics]
+    assert "claim-missing" in rules and "schema-extra_forbidden" in rules
+
+
+# the bundled packs, each case broken one part at a time: salvage never invents a problem
+
+PACKS = Path(__file__).resolve().parent.parent / "content" / "packs"
+PROBED = ["inpatient-and-exam.yaml", "office-procedures.yaml", "px-modifiers-x.yaml"]
+
+
+def _paths(node: Any, base: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*base, key)
+            yield from _paths(value, (*base, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield (*base, i)
+            yield from _paths(value, (*base, i))
+
+
+def _broken(case: dict[str, Any], path: tuple[Any, ...], how: str) -> dict[str, Any] | None:
+    out = copy.deepcopy(case)
+    node: Any = out
+    for part in path[:-1]:
+        node = node[part]
+    last = path[-1]
+    if how == "delete":
+        del node[last]
+    elif how == "rename":
+        if not isinstance(node, dict):
+            return None
+        node[f"{last}z"] = node.pop(last)  # a typo: 'notez', 'claimz'
+    else:
+        node[last] = {"broken": "yes"} if how == "mapping" else "broken"
+    return out
+
+
+def _one_case(doc: YamlDocument, k: int, case: dict[str, Any]) -> YamlDocument:
+    marks = {}
+    for path, mark in doc.marks.items():
+        if path[:1] != ("cases",):
+            marks[path] = mark
+        elif path[:2] == ("cases", k):
+            marks[("cases", 0, *path[2:])] = mark
+    return YamlDocument(doc.path, {"pack": doc.data["pack"], "cases": [case]}, marks, doc.text)
+
+
+@pytest.mark.parametrize("name", PROBED)
+def test_salvage_never_invents_a_problem(name: str, checks: list[Any]) -> None:
+    """Every node of every case replaced by a mapping or a word, deleted or misspelt: when
+    that fails the schema, every other finding is one the intact case has too (the
+    bundled cases have none), and the schema errors are each reported once."""
+    doc = load_yaml_file(PACKS / name)
+    tried = 0
+    for k, raw in enumerate(doc.data["cases"]):
+        intact = {
+            (d.line, d.col, d.rule, d.message)
+            for d in _finish_pack(_one_case(doc, k, raw), checks).diagnostics
+        }
+        for path in _paths(raw):
+            for how in ("mapping", "word", "delete", "rename"):
+                case = _broken(raw, path, how)
+                if case is None:
+                    continue
+                found = _finish_pack(_one_case(doc, k, case), checks).diagnostics
+                if not any(d.rule.startswith("schema-") for d in found):
+                    continue  # still a valid case (an optional part deleted, say)
+                tried += 1
+                keys = [(d.line, d.col, d.rule, d.message) for d in found]
+                assert len(keys) == len(set(keys)), (k, path, how)
+                invented = [
+                    d.format()
+                    for d in found
+                    if not d.rule.startswith("schema-")
+                    and (d.line, d.col, d.rule, d.message) not in intact
+                ]
+                assert not invented, (k, path, how, invented)
+    assert tried > 100

@@ -27,6 +27,7 @@ from codetrainer.core.diagnostics import (
     folder_error,
 )
 from codetrainer.core.models import AnswersFile, Case, CodeSet, Pack, PackInfo
+from codetrainer.core.partial import Salvaged, TrackingDocument, keep_findings, salvage_case
 from codetrainer.core.yamlio import DEFAULT_MAX_BYTES, YamlDocument, YamlPath, load_yaml_file
 
 __all__ = [
@@ -52,7 +53,8 @@ CheckedCases = Sequence[tuple[int, Case]]
 
 PackCheck = Callable[[YamlDocument, CheckedCases], list[Diagnostic]]
 """An extra check run on every case that passed the schema, even when other cases of the
-pack did not (the reference adds one: codes exist, are billable ...)."""
+pack did not (the reference adds one: codes exist, are billable ...), and on the valid
+parts of every case that failed it (see :mod:`codetrainer.core.partial`)."""
 
 
 @dataclass(slots=True)
@@ -309,26 +311,46 @@ def _finish_pack(doc: YamlDocument, checks: Iterable[PackCheck]) -> Loaded[Pack]
             [doc.diagnostic((), f"this is a {kind} file, not a pack", rule="schema-kind")],
             doc,
         )
-    pack, good, problems = _validate_pack(doc)
-    if good:
+    pack, good, salvaged, problems = _validate_pack(doc)
+    if salvaged:  # the checks see them too; what their stand-ins make them say is dropped
+        tracking = TrackingDocument.of(doc)
+        both = sorted([*good, *((s.index, s.case) for s in salvaged)], key=lambda c: c[0])
+        for extra in checks:
+            problems.extend(keep_findings(tracking, extra(tracking, both), salvaged))
+    elif good:
         for extra in checks:
             problems.extend(extra(doc, good))
     value = pack if pack is not None and count_errors(problems) == 0 else None
-    return Loaded(doc.path, value, problems, doc)
+    return Loaded(doc.path, value, _once(problems), doc)
+
+
+def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Each diagnostic once (two checks may reach the same problem by different ways)."""
+    seen: set[Diagnostic] = set()
+    out = []
+    for d in diagnostics:
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+    return out
 
 
 def _validate_pack(
     doc: YamlDocument,
-) -> tuple[Pack | None, list[tuple[int, Case]], list[Diagnostic]]:
+) -> tuple[Pack | None, list[tuple[int, Case]], list[Salvaged], list[Diagnostic]]:
     """Validate header and each case on its own, so one bad case hides nothing else.
 
     Cross-field checks run on every case that passed the schema; those cases come back
     with their positions, for further checks, whether or not the pack as a whole is valid.
+    A case that failed is rebuilt from its valid parts (:mod:`codetrainer.core.partial`)
+    and checked as far as they allow, so its schema errors hide none of its other
+    problems; it comes back among the salvaged, never in the pack.
     """
     data = doc.data
     if not isinstance(data, dict):
         return (
             None,
+            [],
             [],
             [
                 doc.diagnostic(
@@ -370,6 +392,7 @@ def _validate_pack(
     raw_cases = data.get("cases")
     cases: list[Case] = []
     good: list[tuple[int, Case]] = []
+    salvaged: list[Salvaged] = []
     if "cases" not in data:
         problems.append(
             doc.diagnostic((), "missing 'cases:' (a list of cases)", rule="schema-missing")
@@ -388,6 +411,9 @@ def _validate_pack(
                 case = Case.model_validate(raw)
             except ValidationError as exc:
                 problems.extend(model_diagnostics(doc, Case, exc, ("cases", i)))
+                partial = salvage_case(i, raw, exc)
+                if partial is not None:
+                    salvaged.append(partial)
                 continue
             cases.append(case)
             good.append((i, case))
@@ -396,9 +422,14 @@ def _validate_pack(
         problems.extend(_check_header(doc, info))
     for i, case in good:
         problems.extend(_check_case(doc, i, case))
+    if salvaged:
+        tracking = TrackingDocument.of(doc)
+        for partial in salvaged:
+            found = _check_case(tracking, partial.index, partial.case)
+            problems.extend(keep_findings(tracking, found, [partial], ("cases", partial.index)))
     if info is None or len(cases) != len(raw_cases or []) or count_errors(problems):
-        return None, good, problems
-    return Pack.model_construct(pack=info, cases=cases), good, problems
+        return None, good, salvaged, problems
+    return Pack.model_construct(pack=info, cases=cases), good, salvaged, problems
 
 
 def load_codeset(
