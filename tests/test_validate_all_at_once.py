@@ -456,3 +456,29 @@ def test_salvage_never_invents_a_problem(name: str, checks: list[Any]) -> None:
                 ]
                 assert not invented, (k, path, how, invented)
     assert tried > 100
+
+
+# ---------------------------------------------------------------------------------------
+# the top-level checks that case packs and billing packs share (one helper, same words)
+
+
+def test_case_and_billing_packs_word_their_top_level_problems_alike(tmp_path: Path) -> None:
+    from codetrainer.core.billing.loading import load_billing_pack
+
+    pack = _write(tmp_path, "pak:\n  id: x\nzzz: 1\ncases: []\n", "p.yaml")
+    got = {d.message for d in load_pack(pack).diagnostics}
+    assert {
+        "unknown top-level key 'pak'; did you mean 'pack'?",
+        "unknown top-level key 'zzz'; a pack has only 'pack:' and 'cases:'",
+        "missing the 'pack:' header (id, title, version, code_year)",
+    } <= got
+    billing = _write(tmp_path, "biling:\n  id: x\nzzz: 1\nexercises: []\n", "b.yaml")
+    got = {d.message for d in load_billing_pack(billing).diagnostics}
+    assert {
+        "unknown top-level key 'biling'; did you mean 'billing'?",
+        "unknown top-level key 'zzz'; a billing pack has only 'billing:' and 'exercises:'",
+        "missing the 'billing:' header (id, title, version, code_year)",
+    } <= got
+    header = _write(tmp_path, "pack:\n  id: Bad_Id\ncases: []\n", "h.yaml")
+    rules = {(d.line, d.col, d.rule) for d in load_pack(header).diagnostics}
+    assert (2, 7, "schema-value_error") in rules

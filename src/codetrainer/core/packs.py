@@ -360,35 +360,7 @@ def _validate_pack(
                 )
             ],
         )
-    problems: list[Diagnostic] = []
-    for key in data:
-        if key not in ("pack", "cases"):
-            guess = difflib.get_close_matches(key, ["pack", "cases"], n=1, cutoff=0.6)
-            hint = (
-                f"did you mean '{guess[0]}'?" if guess else "a pack has only 'pack:' and 'cases:'"
-            )
-            problems.append(
-                doc.diagnostic(
-                    (key,),
-                    f"unknown top-level key '{key}'; {hint}",
-                    rule="schema-extra_forbidden",
-                    at_key=True,
-                )
-            )
-    info: PackInfo | None = None
-    if "pack" not in data:
-        problems.append(
-            doc.diagnostic(
-                (),
-                "missing the 'pack:' header (id, title, version, code_year)",
-                rule="schema-missing",
-            )
-        )
-    else:
-        try:
-            info = PackInfo.model_validate(data["pack"])
-        except ValidationError as exc:
-            problems.extend(model_diagnostics(doc, PackInfo, exc, ("pack",)))
+    info, problems = check_top_level(doc, PackInfo, "pack", "cases", "a pack")
     raw_cases = data.get("cases")
     cases: list[Case] = []
     good: list[tuple[int, Case]] = []
@@ -430,6 +402,50 @@ def _validate_pack(
     if info is None or len(cases) != len(raw_cases or []) or count_errors(problems):
         return None, good, salvaged, problems
     return Pack.model_construct(pack=info, cases=cases), good, salvaged, problems
+
+
+def check_top_level(
+    doc: YamlDocument, header_model: type[M], header: str, body: str, what: str
+) -> tuple[M | None, list[Diagnostic]]:
+    """The top level of a pack-like file (``header:`` and ``body:`` only) and its header.
+
+    Unknown top-level keys (with a "did you mean"), a missing header and the header's
+    schema errors; the header model when it is valid. ``doc.data`` must be a mapping.
+    Shared by case packs and billing packs (:mod:`codetrainer.core.billing.loading`).
+    """
+    data = doc.data
+    problems: list[Diagnostic] = []
+    for key in data:
+        if key not in (header, body):
+            guess = difflib.get_close_matches(key, [header, body], n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '{guess[0]}'?"
+                if guess
+                else f"{what} has only '{header}:' and '{body}:'"
+            )
+            problems.append(
+                doc.diagnostic(
+                    (key,),
+                    f"unknown top-level key '{key}'; {hint}",
+                    rule="schema-extra_forbidden",
+                    at_key=True,
+                )
+            )
+    info: M | None = None
+    if header not in data:
+        problems.append(
+            doc.diagnostic(
+                (),
+                f"missing the '{header}:' header (id, title, version, code_year)",
+                rule="schema-missing",
+            )
+        )
+    else:
+        try:
+            info = header_model.model_validate(data[header])
+        except ValidationError as exc:
+            problems.extend(model_diagnostics(doc, header_model, exc, (header,)))
+    return info, problems
 
 
 def load_codeset(

@@ -40,7 +40,7 @@ from codetrainer.core.billing.refdata import (
 from codetrainer.core.billing.scrub import AUTO_KINDS, fix_matches, scrub_claim
 from codetrainer.core.codes import System
 from codetrainer.core.diagnostics import CodetrainerError, Diagnostic, count_errors
-from codetrainer.core.packs import model_diagnostics
+from codetrainer.core.packs import check_top_level, model_diagnostics
 from codetrainer.core.yamlio import DEFAULT_MAX_BYTES, YamlDocument, YamlPath, load_yaml_file
 
 __all__ = [
@@ -241,37 +241,7 @@ def _finish_pack(
     doc: YamlDocument, *, reference: Any, catalog: Any, ref: BillingReference | None
 ) -> BillingLoaded:
     data = doc.data
-    problems: list[Diagnostic] = []
-    for key in data:
-        if key not in ("billing", "exercises"):
-            guess = difflib.get_close_matches(key, ["billing", "exercises"], n=1, cutoff=0.6)
-            hint = (
-                f"did you mean '{guess[0]}'?"
-                if guess
-                else "a billing pack has only 'billing:' and 'exercises:'"
-            )
-            problems.append(
-                doc.diagnostic(
-                    (key,),
-                    f"unknown top-level key '{key}'; {hint}",
-                    rule="schema-extra_forbidden",
-                    at_key=True,
-                )
-            )
-    info: BillingInfo | None = None
-    if "billing" not in data:
-        problems.append(
-            doc.diagnostic(
-                (),
-                "missing the 'billing:' header (id, title, version, code_year)",
-                rule="schema-missing",
-            )
-        )
-    else:
-        try:
-            info = BillingInfo.model_validate(data["billing"])
-        except ValidationError as exc:
-            problems.extend(model_diagnostics(doc, BillingInfo, exc, ("billing",)))
+    info, problems = check_top_level(doc, BillingInfo, "billing", "exercises", "a billing pack")
     raw = data.get("exercises")
     good: list[tuple[int, Any]] = []
     if not isinstance(raw, list) or not raw:
