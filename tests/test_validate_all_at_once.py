@@ -188,6 +188,28 @@ def test_control_characters_in_answers_and_code_sets_come_with_the_rest(
     assert f"{codes}:7:18: error: U+001B (escape)" in out
 
 
+def test_control_characters_in_decks_and_courses_come_with_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deck = _write(
+        tmp_path,
+        'deck:\n  id: Bad_Deck\n  kind: terms\n  title: "Word \\e[5mparts"\n  version: "1.0"\n',
+        "deck.yaml",
+    )
+    course = _write(
+        tmp_path,
+        'course:\n  id: Bad_Course\n  title: "Course \\e]52;c;aGk=\\a one"\nunits:\n'
+        "  - id: week-1\n    title: Week 1\n    items:\n      - pack: no-such-pack\n",
+        "course.yaml",
+    )
+    code, out, _err = _run(capsys, "validate", "--no-reference", str(deck), str(course))
+    assert code == 1
+    _raw_free(out)
+    for where in (f"{deck}:2:7", f"{deck}:4:10", f"{course}:2:7", f"{course}:3:10"):
+        assert f"{where}: error: " in out, where
+    assert "\\x1b]52;c;aGk=\\x07" in out
+
+
 def test_grade_refuses_an_answers_file_with_a_control_character(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
