@@ -19,10 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codetrainer.cli import main
+from codetrainer.core.diagnostics import CodetrainerError
 from codetrainer.core.packs import _finish_pack, load_file, load_pack
 from codetrainer.core.refcheck import reference_checks
+from codetrainer.core.untrusted import UNSAFE, escape_unsafe
 from codetrainer.core.yamlio import YamlDocument, load_yaml_file, load_yaml_text
 
 RAW = (b"\x1b", b"\x07", b"\x9b", "\u202e".encode())
@@ -115,6 +120,49 @@ def test_raw_control_characters_are_collected_with_true_columns() -> None:
     doc = load_yaml_text(text.replace("{x: 1", "1"), path="p.yaml", collect_controls=True)
     assert doc.data == {"a": "c\\x1bd\\u2028e", "b": ["1", "2\\x07"], "c": "1"}
     assert len(doc.findings) == 3
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(alphabet="abc\x1b\x07\u202e", min_size=1, max_size=5),
+        st.lists(st.text(alphabet="xy \x1b\x07\x9b\u2028\u202e\u2066\t", max_size=8), max_size=3),
+        max_size=4,
+    ),
+    st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["\x1b", "\x07", "\u202e"]))),
+)
+def test_collected_loads_hold_nothing_raw(
+    value: dict[str, list[str]], raw: list[tuple[int, str]]
+) -> None:
+    """Escapes (a double-quoted dump writes every control character as one) and raw
+    control characters anywhere: the load either stops with located errors or gives data
+    with every such character escaped, one finding per escaped value or raw character."""
+    text = yaml.safe_dump({"root": value}, default_style='"', allow_unicode=False)
+    for at, char in raw:
+        at %= len(text) + 1
+        text = text[:at] + char + text[at:]
+    try:
+        doc = load_yaml_text(text, path="p.yaml", collect_controls=True)
+    except CodetrainerError as exc:
+        assert exc.diagnostics and all(d.line >= 1 and d.col >= 1 for d in exc.diagnostics)
+        return
+    assert not _holds_unsafe(doc.data)
+    if not raw:
+        assert doc.data == {
+            "root": {escape_unsafe(k): [escape_unsafe(x) for x in v] for k, v in value.items()}
+        }
+        escaped = sum(1 for k, v in value.items() for x in [k, *v] if UNSAFE.search(x))
+        assert len(doc.findings) == escaped
+    else:
+        assert len([d for d in doc.findings if "written as an escape" not in d.message]) == len(raw)
+
+
+def _holds_unsafe(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(_holds_unsafe(k) or _holds_unsafe(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_holds_unsafe(x) for x in node)
+    return isinstance(node, str) and UNSAFE.search(node) is not None
 
 
 def test_without_collecting_the_loader_still_refuses_at_once() -> None:
