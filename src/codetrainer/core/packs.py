@@ -27,6 +27,7 @@ from codetrainer.core.diagnostics import (
     folder_error,
 )
 from codetrainer.core.models import AnswersFile, Case, CodeSet, Pack, PackInfo
+from codetrainer.core.partial import Salvaged, TrackingDocument, keep_findings, salvage_case
 from codetrainer.core.yamlio import DEFAULT_MAX_BYTES, YamlDocument, YamlPath, load_yaml_file
 
 __all__ = [
@@ -52,7 +53,8 @@ CheckedCases = Sequence[tuple[int, Case]]
 
 PackCheck = Callable[[YamlDocument, CheckedCases], list[Diagnostic]]
 """An extra check run on every case that passed the schema, even when other cases of the
-pack did not (the reference adds one: codes exist, are billable ...)."""
+pack did not (the reference adds one: codes exist, are billable ...), and on the valid
+parts of every case that failed it (see :mod:`codetrainer.core.partial`)."""
 
 
 @dataclass(slots=True)
@@ -241,10 +243,26 @@ def model_diagnostics(
 def _load_doc(
     path: Path, max_bytes: int, shown: str
 ) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """The document, or the problems that stopped its load.
+
+    Control characters do not stop it (``collect_controls``): they are in
+    ``doc.findings``, and :func:`_with_findings` adds them to whatever the file's checks
+    find, so one run shows them all.
+    """
     try:
-        return load_yaml_file(path, max_bytes=max_bytes, display_path=shown), []
+        doc = load_yaml_file(path, max_bytes=max_bytes, display_path=shown, collect_controls=True)
     except CodetrainerError as exc:
         return None, exc.diagnostics
+    return doc, []
+
+
+def _with_findings(doc: YamlDocument, loaded: Loaded[M]) -> Loaded[M]:
+    """``loaded`` with the document's load findings first; they are errors, so a file
+    with any has no value."""
+    if doc.findings:
+        loaded.diagnostics[:0] = doc.findings
+        loaded.value = None
+    return loaded
 
 
 def _validate(doc: YamlDocument, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
@@ -281,7 +299,7 @@ def load_pack(
     doc, problems = _load_doc(Path(path), max_bytes, shown)
     if doc is None:
         return Loaded(shown, None, problems)
-    return _finish_pack(doc, checks)
+    return _with_findings(doc, _finish_pack(doc, checks))
 
 
 def _finish_pack(doc: YamlDocument, checks: Iterable[PackCheck]) -> Loaded[Pack]:
@@ -293,26 +311,46 @@ def _finish_pack(doc: YamlDocument, checks: Iterable[PackCheck]) -> Loaded[Pack]
             [doc.diagnostic((), f"this is a {kind} file, not a pack", rule="schema-kind")],
             doc,
         )
-    pack, good, problems = _validate_pack(doc)
-    if good:
+    pack, good, salvaged, problems = _validate_pack(doc)
+    if salvaged:  # the checks see them too; what their stand-ins make them say is dropped
+        tracking = TrackingDocument.of(doc)
+        both = sorted([*good, *((s.index, s.case) for s in salvaged)], key=lambda c: c[0])
+        for extra in checks:
+            problems.extend(keep_findings(tracking, extra(tracking, both), salvaged))
+    elif good:
         for extra in checks:
             problems.extend(extra(doc, good))
     value = pack if pack is not None and count_errors(problems) == 0 else None
-    return Loaded(doc.path, value, problems, doc)
+    return Loaded(doc.path, value, _once(problems), doc)
+
+
+def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Each diagnostic once (two checks may reach the same problem by different ways)."""
+    seen: set[Diagnostic] = set()
+    out = []
+    for d in diagnostics:
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+    return out
 
 
 def _validate_pack(
     doc: YamlDocument,
-) -> tuple[Pack | None, list[tuple[int, Case]], list[Diagnostic]]:
+) -> tuple[Pack | None, list[tuple[int, Case]], list[Salvaged], list[Diagnostic]]:
     """Validate header and each case on its own, so one bad case hides nothing else.
 
     Cross-field checks run on every case that passed the schema; those cases come back
     with their positions, for further checks, whether or not the pack as a whole is valid.
+    A case that failed is rebuilt from its valid parts (:mod:`codetrainer.core.partial`)
+    and checked as far as they allow, so its schema errors hide none of its other
+    problems; it comes back among the salvaged, never in the pack.
     """
     data = doc.data
     if not isinstance(data, dict):
         return (
             None,
+            [],
             [],
             [
                 doc.diagnostic(
@@ -322,38 +360,11 @@ def _validate_pack(
                 )
             ],
         )
-    problems: list[Diagnostic] = []
-    for key in data:
-        if key not in ("pack", "cases"):
-            guess = difflib.get_close_matches(key, ["pack", "cases"], n=1, cutoff=0.6)
-            hint = (
-                f"did you mean '{guess[0]}'?" if guess else "a pack has only 'pack:' and 'cases:'"
-            )
-            problems.append(
-                doc.diagnostic(
-                    (key,),
-                    f"unknown top-level key '{key}'; {hint}",
-                    rule="schema-extra_forbidden",
-                    at_key=True,
-                )
-            )
-    info: PackInfo | None = None
-    if "pack" not in data:
-        problems.append(
-            doc.diagnostic(
-                (),
-                "missing the 'pack:' header (id, title, version, code_year)",
-                rule="schema-missing",
-            )
-        )
-    else:
-        try:
-            info = PackInfo.model_validate(data["pack"])
-        except ValidationError as exc:
-            problems.extend(model_diagnostics(doc, PackInfo, exc, ("pack",)))
+    info, problems = check_top_level(doc, PackInfo, "pack", "cases", "a pack")
     raw_cases = data.get("cases")
     cases: list[Case] = []
     good: list[tuple[int, Case]] = []
+    salvaged: list[Salvaged] = []
     if "cases" not in data:
         problems.append(
             doc.diagnostic((), "missing 'cases:' (a list of cases)", rule="schema-missing")
@@ -372,6 +383,9 @@ def _validate_pack(
                 case = Case.model_validate(raw)
             except ValidationError as exc:
                 problems.extend(model_diagnostics(doc, Case, exc, ("cases", i)))
+                partial = salvage_case(i, raw, exc)
+                if partial is not None:
+                    salvaged.append(partial)
                 continue
             cases.append(case)
             good.append((i, case))
@@ -380,9 +394,58 @@ def _validate_pack(
         problems.extend(_check_header(doc, info))
     for i, case in good:
         problems.extend(_check_case(doc, i, case))
+    if salvaged:
+        tracking = TrackingDocument.of(doc)
+        for partial in salvaged:
+            found = _check_case(tracking, partial.index, partial.case)
+            problems.extend(keep_findings(tracking, found, [partial], ("cases", partial.index)))
     if info is None or len(cases) != len(raw_cases or []) or count_errors(problems):
-        return None, good, problems
-    return Pack.model_construct(pack=info, cases=cases), good, problems
+        return None, good, salvaged, problems
+    return Pack.model_construct(pack=info, cases=cases), good, salvaged, problems
+
+
+def check_top_level(
+    doc: YamlDocument, header_model: type[M], header: str, body: str, what: str
+) -> tuple[M | None, list[Diagnostic]]:
+    """The top level of a pack-like file (``header:`` and ``body:`` only) and its header.
+
+    Unknown top-level keys (with a "did you mean"), a missing header and the header's
+    schema errors; the header model when it is valid. ``doc.data`` must be a mapping.
+    Shared by case packs and billing packs (:mod:`codetrainer.core.billing.loading`).
+    """
+    data = doc.data
+    problems: list[Diagnostic] = []
+    for key in data:
+        if key not in (header, body):
+            guess = difflib.get_close_matches(key, [header, body], n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '{guess[0]}'?"
+                if guess
+                else f"{what} has only '{header}:' and '{body}:'"
+            )
+            problems.append(
+                doc.diagnostic(
+                    (key,),
+                    f"unknown top-level key '{key}'; {hint}",
+                    rule="schema-extra_forbidden",
+                    at_key=True,
+                )
+            )
+    info: M | None = None
+    if header not in data:
+        problems.append(
+            doc.diagnostic(
+                (),
+                f"missing the '{header}:' header (id, title, version, code_year)",
+                rule="schema-missing",
+            )
+        )
+    else:
+        try:
+            info = header_model.model_validate(data[header])
+        except ValidationError as exc:
+            problems.extend(model_diagnostics(doc, header_model, exc, (header,)))
+    return info, problems
 
 
 def load_codeset(
@@ -392,7 +455,7 @@ def load_codeset(
     doc, problems = _load_doc(Path(path), max_bytes, shown)
     if doc is None:
         return Loaded(shown, None, problems)
-    return _finish_codeset(doc)
+    return _with_findings(doc, _finish_codeset(doc))
 
 
 def _finish_codeset(doc: YamlDocument) -> Loaded[CodeSet]:
@@ -411,6 +474,10 @@ def load_answers(
     doc, problems = _load_doc(Path(path), max_bytes, shown)
     if doc is None:
         return Loaded(shown, None, problems)
+    return _with_findings(doc, _finish_answers(doc))
+
+
+def _finish_answers(doc: YamlDocument) -> Loaded[AnswersFile]:
     answers, problems = _validate(doc, AnswersFile)
     problems.extend(_check_answer_cases(doc))
     if answers is None:
@@ -456,19 +523,24 @@ def load_file(
     if doc is None:
         return None, Loaded(shown, None, problems)
     kind = detect_kind(doc.data)
+    return kind, _with_findings(doc, _finish_any(doc, kind, checks))
+
+
+def _finish_any(
+    doc: YamlDocument, kind: FileKind | None, checks: Iterable[PackCheck]
+) -> Loaded[Any]:
     if kind == "pack":
-        return kind, _finish_pack(doc, checks)
+        return _finish_pack(doc, checks)
     if kind == "codeset":
-        return kind, _finish_codeset(doc)
+        return _finish_codeset(doc)
     if kind == "answers":
-        loaded = load_answers(path, max_bytes=max_bytes, display_path=shown)
-        return kind, loaded
+        return _finish_answers(doc)
     if kind == "layterms":
         from codetrainer.core.encoder.layterms import check_lay_file
 
-        return kind, Loaded(shown, doc.data, check_lay_file(doc), doc)
-    return None, Loaded(
-        shown,
+        return Loaded(doc.path, doc.data, check_lay_file(doc), doc)
+    return Loaded(
+        doc.path,
         None,
         [
             doc.diagnostic(

@@ -18,6 +18,7 @@ so that schema errors can point at the exact spot.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ __all__ = [
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_DEPTH = 32
+MAX_RAW_CONTROLS = 20
+"""More raw control characters than this and a file is not text: the load stops (and
+only these many are reported)."""
 
 YamlPath = tuple[str | int, ...]
 """Where a value sits: mapping keys and sequence indexes from the root."""
@@ -79,6 +83,11 @@ class YamlDocument:
     marks: dict[YamlPath, Mark] = field(default_factory=dict)
     text: str = ""
     """The decoded source (for pointing inside a long value, see :meth:`locate_text`)."""
+    findings: list[Diagnostic] = field(default_factory=list)
+    """Errors found while loading that did not stop it (only with ``collect_controls``):
+    control characters and bidi overrides, each at its own ``PATH:LINE:COL``. The values
+    that held them were replaced by their escaped form (``\\x1b``), so nothing raw is in
+    :attr:`data`; the file still fails, and whoever loads it must report these."""
 
     def locate_text(self, path: YamlPath, needle: str) -> tuple[int, int]:
         """Line and column where ``needle`` appears in the value at ``path``.
@@ -130,8 +139,13 @@ def load_yaml_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
     display_path: str | None = None,
+    collect_controls: bool = False,
 ) -> YamlDocument:
-    """Read and strictly parse one YAML file; raise CodetrainerError on any problem."""
+    """Read and strictly parse one YAML file; raise CodetrainerError on any problem.
+
+    With ``collect_controls`` control characters do not stop the load: they come back as
+    :attr:`YamlDocument.findings` (see :func:`load_yaml_bytes`).
+    """
     shown = display_path if display_path is not None else str(path)
     try:
         raw = read_bounded(path, max_bytes, shown=shown)
@@ -145,7 +159,9 @@ def load_yaml_file(
             message = f"cannot read the file: {exc.reason}"
             rule = "io"
         raise CodetrainerError([Diagnostic(shown, 1, 1, "error", message, rule)]) from None
-    return load_yaml_bytes(raw, path=shown, max_bytes=max_bytes, max_depth=max_depth)
+    return load_yaml_bytes(
+        raw, path=shown, max_bytes=max_bytes, max_depth=max_depth, collect_controls=collect_controls
+    )
 
 
 def load_yaml_text(
@@ -154,6 +170,7 @@ def load_yaml_text(
     path: str = "<text>",
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    collect_controls: bool = False,
 ) -> YamlDocument:
     """Parse YAML given as a string (already decoded)."""
     try:
@@ -162,7 +179,9 @@ def load_yaml_text(
         raise CodetrainerError(
             [Diagnostic(path, 1, 1, "error", f"text is not valid Unicode: {exc.reason}", "utf8")]
         ) from None
-    return load_yaml_bytes(raw, path=path, max_bytes=max_bytes, max_depth=max_depth)
+    return load_yaml_bytes(
+        raw, path=path, max_bytes=max_bytes, max_depth=max_depth, collect_controls=collect_controls
+    )
 
 
 def load_yaml_bytes(
@@ -171,8 +190,20 @@ def load_yaml_bytes(
     path: str = "<bytes>",
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    collect_controls: bool = False,
 ) -> YamlDocument:
-    """Decode and parse; every failure is a CodetrainerError with a location."""
+    """Decode and parse; every failure is a CodetrainerError with a location.
+
+    By default a control character or bidi override anywhere (raw in the file, or made by
+    an escape in double quotes) is an error like any other and stops the load. With
+    ``collect_controls`` the load goes on so that the file's other problems are found in
+    the same run: each such character becomes an error in :attr:`YamlDocument.findings`
+    and never reaches :attr:`YamlDocument.data` raw. A raw one is replaced, before
+    parsing, by U+FFFD (one character for one, so every later line and column stays
+    true); a value holding one made by an escape is replaced by its escaped form
+    (``"\\e[5m"`` is loaded as the text ``\\x1b[5m``). A file with more than
+    :data:`MAX_RAW_CONTROLS` raw ones is not text: its load still stops there.
+    """
     if len(raw) > max_bytes:
         raise CodetrainerError(
             [
@@ -188,8 +219,19 @@ def load_yaml_bytes(
             ]
         )
     text = _decode(raw, path)
-    _check_controls(text, path)
-    builder = _Builder(path, max_depth)
+    text, findings, restore = _check_controls(text, path, collect=collect_controls)
+    builder = _Builder(path, max_depth, findings if collect_controls else None, restore)
+    try:
+        return _build(builder, text, path)
+    except CodetrainerError as exc:
+        if not findings:  # the builder adds to the same list while it collects
+            raise
+        # a problem that stops the load still comes with the control characters found
+        found = [*findings, *exc.diagnostics]
+        raise CodetrainerError(sorted(found, key=lambda d: (d.line, d.col))) from None
+
+
+def _build(builder: _Builder, text: str, path: str) -> YamlDocument:
     try:
         return builder.build(text)
     except CodetrainerError:
@@ -274,9 +316,22 @@ def _decode(raw: bytes, path: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def _check_controls(text: str, path: str) -> None:
+_SENTINELS = re.compile("[\U00100000-\U0010ffff]")
+"""Plane-16 private-use characters: the stand-ins for raw control characters while the
+text is parsed (one character for one, printable to YAML)."""
+
+
+def _check_controls(
+    text: str, path: str, *, collect: bool
+) -> tuple[str, list[Diagnostic], dict[int, str]]:
+    """Find raw control characters; raise, or (``collect``) return the text with each one
+    replaced by a stand-in, the findings, and how to turn a stand-in into the escaped
+    form of its character (``\\x1b``) once the text is parsed."""
     problems: list[Diagnostic] = []
     for match in _BAD_CONTROL.finditer(text):
+        if len(problems) >= MAX_RAW_CONTROLS:
+            collect = False  # not a text file: stop here, as without collecting
+            break
         start = match.start()
         line = text.count("\n", 0, start) + 1
         col = start - (text.rfind("\n", 0, start) + 1) + 1
@@ -291,20 +346,39 @@ def _check_controls(text: str, path: str) -> None:
                 "yaml-control-char",
             )
         )
-        if len(problems) >= 20:
-            break
-    if problems:
+    if not problems:
+        return text, [], {}
+    if not collect:
         raise CodetrainerError(problems)
+    # One character for one, so the parser's lines and columns stay those of the file
+    # (a raw U+2028 or NEL would otherwise be a line break to YAML). The stand-ins are
+    # private-use characters, unless the file uses those itself: then U+FFFD, kept.
+    if _SENTINELS.search(text) is not None:
+        return _BAD_CONTROL.sub("\ufffd", text), problems, {}
+    chars = set(_BAD_CONTROL.findall(text))
+    to_sentinel = {ord(c): chr(0x100000 + ord(c)) for c in chars}
+    restore = {0x100000 + ord(c): escape_unsafe(c) for c in chars}
+    return text.translate(to_sentinel), problems, restore
 
 
 class _Builder:
     """Turns the parser's events into plain data with marks, enforcing the rules."""
 
-    def __init__(self, path: str, max_depth: int) -> None:
+    def __init__(
+        self,
+        path: str,
+        max_depth: int,
+        findings: list[Diagnostic] | None,
+        restore: dict[int, str] | None = None,
+    ) -> None:
         self.path = path
         self.max_depth = max_depth
         self.marks: dict[YamlPath, Mark] = {}
         self.problems: list[Diagnostic] = []
+        self.findings = findings
+        """Where control-character findings go when the load continues past them."""
+        self.restore = restore or {}
+        """Stand-in of a raw control character -> its escaped form (see _check_controls)."""
         self.line = 1
         self.col = 1
         self.text = ""
@@ -356,7 +430,8 @@ class _Builder:
             )
         if self.problems:
             raise CodetrainerError(self.problems)
-        return YamlDocument(self.path, data, self.marks, self.text)
+        found = sorted(self.findings or [], key=lambda d: (d.line, d.col))
+        return YamlDocument(self.path, data, self.marks, self.text, found)
 
     def _check_node(self, event: Any) -> None:
         anchor = getattr(event, "anchor", None)
@@ -374,19 +449,35 @@ class _Builder:
                 "yaml-tag",
             )
 
-    def _check_value(self, event: Any, value: str) -> None:
+    def _check_value(self, event: Any, value: str) -> str:
         """Escapes in double quotes (``"\\e[5m"``, ``"\\x07"``) make characters the raw
-        text check never sees: refuse them in the loaded value, at the value."""
+        text check never sees: refuse them in the loaded value, at the value.
+
+        Returns the value to keep: itself, or (when findings are collected) its escaped
+        form, so that nothing downstream can echo the raw characters.
+        """
+        if self.restore:  # raw ones, already reported where they stand in the file
+            value = value.translate(self.restore)
         match = UNSAFE.search(value)
         if match is None:
-            return
-        self._err(
-            event.start_mark,
+            return value
+        shown = escape_unsafe(value)
+        mark = event.start_mark
+        finding = Diagnostic(
+            self.path,
+            mark.line + 1,
+            mark.column + 1,
+            "error",
             f"{unsafe_name(match.group())} in this value (written as an escape: "
-            f"'{_short(escape_unsafe(value), 60)}') is not allowed; terminal control "
+            f"'{_short(shown, 60)}') is not allowed; terminal control "
             "characters and bidi overrides may not appear in any value, remove the escape",
             "yaml-control-char",
         )
+        if self.findings is None:
+            self.problems.append(finding)
+            return value
+        self.findings.append(finding)
+        return shown
 
     def _node(self, loader: Any, path: YamlPath, depth: int, key_mark: Any) -> Any:
         event = self._next(loader)
@@ -407,8 +498,7 @@ class _Builder:
             return None
         self._check_node(event)
         if isinstance(event, yaml.ScalarEvent):
-            value: str = event.value
-            self._check_value(event, value)
+            value: str = self._check_value(event, event.value)
             if value == "" and not event.style and event.tag is None:
                 return None
             return value
@@ -447,8 +537,7 @@ class _Builder:
                     self._skip(loader, self._next(loader))
                     continue
                 self._check_node(key_event)
-                key = key_event.value
-                self._check_value(key_event, key)
+                key = self._check_value(key_event, key_event.value)
                 if key in first_seen:
                     first = first_seen[key]
                     self._err(

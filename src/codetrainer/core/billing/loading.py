@@ -40,7 +40,7 @@ from codetrainer.core.billing.refdata import (
 from codetrainer.core.billing.scrub import AUTO_KINDS, fix_matches, scrub_claim
 from codetrainer.core.codes import System
 from codetrainer.core.diagnostics import CodetrainerError, Diagnostic, count_errors
-from codetrainer.core.packs import model_diagnostics
+from codetrainer.core.packs import check_top_level, model_diagnostics
 from codetrainer.core.yamlio import DEFAULT_MAX_BYTES, YamlDocument, YamlPath, load_yaml_file
 
 __all__ = [
@@ -106,10 +106,21 @@ def user_billing_dir() -> Path:
 
 
 def _doc(path: Path, max_bytes: int, shown: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """As for case packs: control characters do not stop the load, they are in
+    ``doc.findings`` (added to the result by :func:`_with_findings`)."""
     try:
-        return load_yaml_file(path, max_bytes=max_bytes, display_path=shown), []
+        doc = load_yaml_file(path, max_bytes=max_bytes, display_path=shown, collect_controls=True)
     except CodetrainerError as exc:
         return None, exc.diagnostics
+    return doc, []
+
+
+def _with_findings(doc: YamlDocument, loaded: BillingLoaded) -> BillingLoaded:
+    """The document's load findings first; they are errors, so the file has no value."""
+    if doc.findings:
+        loaded.diagnostics[:0] = doc.findings
+        loaded.value = None
+    return loaded
 
 
 def load_billing_file(
@@ -132,11 +143,11 @@ def load_billing_file(
         return None
     kind = billing_kind(doc.data)
     if kind == "billing":
-        return _finish_pack(doc, reference=reference, catalog=catalog, ref=ref)
+        return _with_findings(doc, _finish_pack(doc, reference=reference, catalog=catalog, ref=ref))
     if kind == "billing-answers":
-        return _finish_answers(doc)
+        return _with_findings(doc, _finish_answers(doc))
     if kind == "billing-reference":
-        return _finish_reference(doc)
+        return _with_findings(doc, _finish_reference(doc))
     return None
 
 
@@ -155,14 +166,15 @@ def load_billing_pack(
     if doc is None:
         return BillingLoaded(shown, None, None, problems)
     if billing_kind(doc.data) not in ("billing", None):
-        return BillingLoaded(
+        not_billing = BillingLoaded(
             shown,
             None,
             None,
             [doc.diagnostic((), "this is not a billing pack ('billing:' and 'exercises:')")],
             doc,
         )
-    return _finish_pack(doc, reference=reference, catalog=catalog, ref=ref)
+        return _with_findings(doc, not_billing)
+    return _with_findings(doc, _finish_pack(doc, reference=reference, catalog=catalog, ref=ref))
 
 
 def load_billing_answers(
@@ -172,7 +184,7 @@ def load_billing_answers(
     doc, problems = _doc(Path(path), max_bytes, shown)
     if doc is None:
         return BillingLoaded(shown, None, None, problems)
-    return _finish_answers(doc)
+    return _with_findings(doc, _finish_answers(doc))
 
 
 def _finish_answers(doc: YamlDocument) -> BillingLoaded:
@@ -229,37 +241,7 @@ def _finish_pack(
     doc: YamlDocument, *, reference: Any, catalog: Any, ref: BillingReference | None
 ) -> BillingLoaded:
     data = doc.data
-    problems: list[Diagnostic] = []
-    for key in data:
-        if key not in ("billing", "exercises"):
-            guess = difflib.get_close_matches(key, ["billing", "exercises"], n=1, cutoff=0.6)
-            hint = (
-                f"did you mean '{guess[0]}'?"
-                if guess
-                else "a billing pack has only 'billing:' and 'exercises:'"
-            )
-            problems.append(
-                doc.diagnostic(
-                    (key,),
-                    f"unknown top-level key '{key}'; {hint}",
-                    rule="schema-extra_forbidden",
-                    at_key=True,
-                )
-            )
-    info: BillingInfo | None = None
-    if "billing" not in data:
-        problems.append(
-            doc.diagnostic(
-                (),
-                "missing the 'billing:' header (id, title, version, code_year)",
-                rule="schema-missing",
-            )
-        )
-    else:
-        try:
-            info = BillingInfo.model_validate(data["billing"])
-        except ValidationError as exc:
-            problems.extend(model_diagnostics(doc, BillingInfo, exc, ("billing",)))
+    info, problems = check_top_level(doc, BillingInfo, "billing", "exercises", "a billing pack")
     raw = data.get("exercises")
     good: list[tuple[int, Any]] = []
     if not isinstance(raw, list) or not raw:

@@ -136,13 +136,24 @@ def load_course(
     display_path: str | None = None,
 ) -> LoadedCourse:
     """Load and check a course; with ``packs`` (id -> pack) unknown ids are errors too."""
-    from codetrainer.core.packs import model_diagnostics  # packs imports curriculum.claims
 
     shown = display_path if display_path is not None else str(path)
-    try:
-        doc = load_yaml_file(path, max_bytes=max_bytes, display_path=shown)
+    try:  # a control character does not stop the check (it is in doc.findings)
+        doc = load_yaml_file(path, max_bytes=max_bytes, display_path=shown, collect_controls=True)
     except CodetrainerError as exc:
         return LoadedCourse(shown, None, exc.diagnostics)
+    loaded = _course_from_document(doc, shown, packs)
+    if doc.findings:  # errors: reported with the rest, and the course is not used
+        loaded.diagnostics[:0] = doc.findings
+        loaded.value = None
+    return loaded
+
+
+def _course_from_document(
+    doc: YamlDocument, shown: str, packs: Mapping[str, Pack] | None
+) -> LoadedCourse:
+    from codetrainer.core.packs import model_diagnostics  # packs imports curriculum.claims
+
     if not is_course_data(doc.data):
         problem = doc.diagnostic(
             (), "a course file has the top-level keys 'course:' and 'units:'", rule="schema-top"

@@ -370,11 +370,15 @@ def load_deck(
     without generating).
     """
     shown = display_path if display_path is not None else str(path)
-    try:
-        doc = load_yaml_file(path, max_bytes=max_bytes, display_path=shown)
+    try:  # a control character does not stop the check (it is in doc.findings)
+        doc = load_yaml_file(path, max_bytes=max_bytes, display_path=shown, collect_controls=True)
     except CodetrainerError as exc:
         return LoadedDeck(shown, None, exc.diagnostics)
-    return deck_from_document(doc, reference=reference, generate=generate)
+    loaded = deck_from_document(doc, reference=reference, generate=generate)
+    if doc.findings:  # errors: reported with the rest, and the deck is not used
+        loaded.diagnostics[:0] = doc.findings
+        loaded.value = None
+    return loaded
 
 
 def deck_from_document(
