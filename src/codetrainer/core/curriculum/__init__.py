@@ -10,6 +10,7 @@ May import: :mod:`codetrainer.core.models`, :mod:`codetrainer.core.diagnostics`,
 :mod:`codetrainer.core.yamlio`, :mod:`codetrainer.core.codes`, :mod:`codetrainer.paths`
 (where the bundled content is) and, for coverage only, the reference and code-set
 loaders. Never textual or rich, never the TUI, never grading. :mod:`codetrainer.core.packs`
-imports :mod:`.claims`, so nothing here imports ``packs`` at module level
-(:mod:`.course` imports it inside its loader).
+imports :mod:`.claims`, so nothing here imports ``packs`` (or
+:mod:`codetrainer.core.packcache`, which loads through it) at module level: :mod:`.course`
+imports them inside its loaders.
 """

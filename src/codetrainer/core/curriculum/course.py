@@ -387,15 +387,26 @@ def check_course_files(
 
 
 def bundled_packs() -> list[Pack]:
-    """The bundled packs that load (schema checks only: used to resolve course ids)."""
+    """The bundled packs that load (used to resolve course ids).
+
+    Read through the compiled pack cache (the trainer fills it; a miss loads the file and
+    fills it), so ``validate`` does not parse and validate every bundled pack a second
+    time just to resolve a course's ids.
+    """
+    from codetrainer.core.packcache import load_cached
+    from codetrainer.core.packcache.cache import code_key
     from codetrainer.core.packs import find_yaml_files, load_pack
     from codetrainer.paths import bundled_content_dir
 
     out: list[Pack] = []
+    code = code_key()
     for path in find_yaml_files([bundled_content_dir() / "packs"]):
-        loaded = load_pack(path)
-        if loaded.value is not None:
-            out.append(loaded.value)
+        try:
+            pack = load_cached(path, code=code).full_pack()
+        except Exception:  # an unusable cache must not change the answer: load the file
+            pack = load_pack(path).value
+        if pack is not None:
+            out.append(pack)
     return out
 
 
