@@ -210,6 +210,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7, help="runs per CLI command")
     parser.add_argument("--pairs", type=int, default=15, help="paired TUI runs")
+    parser.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="do not write our .pyc files first (with PYTHONDONTWRITEBYTECODE=1 an editable "
+        "install then compiles its sources on every start)",
+    )
     part = parser.add_mutually_exclusive_group()
     part.add_argument("--tui", action="store_true", help="only the TUI comparison")
     part.add_argument("--cli", action="store_true", help="only the CLI commands")
@@ -221,7 +227,8 @@ def main() -> int:
         # as Textual's has; an editable install under PYTHONDONTWRITEBYTECODE=1 (set on
         # some machines, CI ones among them) would otherwise compile our sources from
         # scratch on every start while Textual's load from .pyc files.
-        compile_package_bytecode()
+        if not args.no_compile:
+            compile_package_bytecode()
         # warm the compiled caches once so validate/lookup/the TUI measure the warm path
         subprocess.run(
             [sys.executable, "-m", "codetrainer", "lookup", "warm"],
