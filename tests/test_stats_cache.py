@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from progress_fixtures import T0, make_attempt, random_attempts
 
+from codetrainer.core import progress
 from codetrainer.core.progress import StatsCache, StatsTally, stats_from_rows
 from codetrainer.core.store import Store
 
@@ -121,27 +122,31 @@ class _CountingStore:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.asked: list[int] = []
+        self.asked: list[tuple[int, int | None]] = []
 
     def attempt_span(self) -> tuple[int, int]:
         return self.store.attempt_span()
 
     def stats_rows(self, after_id: int = 0, upto_id: int | None = None) -> list[Any]:
-        self.asked.append(after_id)
+        self.asked.append((after_id, upto_id))
         return self.store.stats_rows(after_id=after_id, upto_id=upto_id)
 
 
-def test_the_second_call_reads_from_the_last_id_seen() -> None:
+def test_the_second_call_reads_from_the_last_id_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress, "STATS_CHUNK", 10)
     cache = StatsCache()
     with _store() as s:
         counting = _CountingStore(s)
         s.record_attempts(random_attempts(25, seed=5))
         cache.stats(counting, today=TODAY, tz=None, goal_minutes=20)  # type: ignore[arg-type]
+        assert counting.asked == [(0, 10), (10, 20), (20, 25)]  # in chunks of ids
         s.record_attempts(random_attempts(3, seed=6))
         got = cache.stats(counting, today=TODAY, tz=None, goal_minutes=20)  # type: ignore[arg-type]
-        cache.stats(counting, today=TODAY, tz=None, goal_minutes=20)  # type: ignore[arg-type]
-        assert counting.asked == [0, 25, 28]
+        assert counting.asked[3:] == [(25, 28)]
         assert got == _fresh(s, None)
+        again = cache.stats(counting, today=TODAY, tz=None, goal_minutes=20)  # type: ignore[arg-type]
+        assert len(counting.asked) == 4  # nothing new: no rows read at all
+        assert again == got
 
 
 def test_another_time_zone_or_store_starts_over() -> None:
@@ -194,10 +199,11 @@ def test_a_failed_read_leaves_nothing_half_counted(monkeypatch: pytest.MonkeyPat
         assert cache.stats(s, today=TODAY, tz=None, goal_minutes=20) == _fresh(s, None)
 
 
-def test_two_threads_at_once_count_each_attempt_once() -> None:
+def test_two_threads_at_once_count_each_attempt_once(monkeypatch: pytest.MonkeyPatch) -> None:
     cache = StatsCache()
     with _store() as s:
         s.record_attempts(random_attempts(300, seed=13))
+        monkeypatch.setattr(progress, "STATS_CHUNK", 7)  # many chunks: threads interleave
         results: list[Any] = []
         threads = [
             threading.Thread(

@@ -715,6 +715,18 @@ class StatsTally:
         )
 
 
+STATS_CHUNK = 10_000
+"""Attempt ids read per query by :class:`StatsCache`: the store is free for other
+threads between chunks, and only this many rows are held at once."""
+
+
+def _read(store: Store, tally: StatsTally, after: int, top: int) -> None:
+    while after < top:
+        upto = min(top, after + STATS_CHUNK)
+        tally.add(store.stats_rows(after_id=after, upto_id=upto))
+        after = upto
+
+
 class StatsCache:
     """One store's :class:`StatsTally`, kept from one call of :meth:`stats` to the next.
 
@@ -731,6 +743,12 @@ class StatsCache:
         self._tally: StatsTally | None = None
         self._top = 0
 
+    @property
+    def counted(self) -> int | None:
+        """How many attempts the kept tally has counted (None when none is kept)."""
+        tally = self._tally
+        return tally.count if tally is not None else None
+
     def clear(self) -> None:
         """Forget the tally (the next call reads every attempt again)."""
         with self._lock:
@@ -745,11 +763,10 @@ class StatsCache:
             if tally is None or known is not store or tally.tz != tz or top < after:
                 tally, after = StatsTally(tz), 0
             self._tally = None  # until the new rows are in (a failure leaves nothing half-added)
-            rows = store.stats_rows(after_id=after, upto_id=top)
-            if tally.count + len(rows) != count:  # attempts went missing: count them afresh
+            _read(store, tally, after, top)
+            if tally.count != count:  # attempts went missing: count them afresh
                 tally = StatsTally(tz)
-                rows = store.stats_rows(upto_id=top)
-            tally.add(rows)
+                _read(store, tally, 0, top)
             self._tally, self._store, self._top = tally, weakref.ref(store), top
             return tally
 
