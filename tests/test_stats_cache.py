@@ -218,3 +218,22 @@ def test_two_threads_at_once_count_each_attempt_once(monkeypatch: pytest.MonkeyP
         assert len(results) == 4
         assert all(r == _fresh(s, None) for r in results)
         assert results[0].attempts == 300
+
+
+def test_asked_again_with_nothing_new_the_tally_answers_at_once() -> None:
+    with _store() as s:
+        s.record_attempts(random_attempts(40, seed=14))
+        rows = s.stats_rows()
+    tally = StatsTally(ZoneInfo("UTC"))
+    tally.add(rows[:30])
+    first = tally.stats(today=TODAY, goal_minutes=20)
+    assert tally.stats(today=TODAY, goal_minutes=20) is first  # nothing new: kept
+    tally.add([])
+    assert tally.stats(today=TODAY, goal_minutes=20) is first
+    assert tally.stats(today=TODAY, goal_minutes=25).goal.goal_minutes == 25
+    later = tally.stats(today=TODAY + timedelta(days=1), goal_minutes=20)
+    assert later.over_time[-1].day == TODAY + timedelta(days=1)
+    tally.add(rows[30:])
+    grown = tally.stats(today=TODAY, goal_minutes=20)
+    assert grown.attempts == 40
+    assert grown == stats_from_rows(rows, today=TODAY, tz=ZoneInfo("UTC"), goal_minutes=20)

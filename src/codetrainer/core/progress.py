@@ -551,6 +551,7 @@ class StatsTally:
         self._by_case: dict[tuple[str, str], list[float]] = {}
         self._everything: list[float] = []
         self._decoded: dict[_Key, tuple[tuple[str, ...], tuple[str, ...], Any]] = {}
+        self._last: tuple[tuple[int, date, int, float], Stats] | None = None
 
     def add(self, rows: Iterable[StatsRow]) -> None:
         """Count these attempts (newer than any added before)."""
@@ -610,11 +611,20 @@ class StatsTally:
     ) -> Stats:
         """Everything for the stats screen from what was added so far.
 
-        ``today`` defaults to the current date in the tally's zone.
+        ``today`` defaults to the current date in the tally's zone. Asked again with
+        nothing added and the same arguments, it gives the same (frozen) result at once.
         """
         tz = self.tz
         if today is None:
             today = datetime.now(tz).date() if tz is not None else datetime.now().date()
+        key = (self.count, today, days, goal_minutes)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        result = self._stats(today, days, goal_minutes)
+        self._last = (key, result)
+        return result
+
+    def _stats(self, today: date, days: int, goal_minutes: float) -> Stats:
         total = self.count
         best: dict[tuple[str, str], float] = {}
         by_pack: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
