@@ -3,6 +3,7 @@ exactly the Stats of one tally over every attempt; the cache starts over when it
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import tempfile
 import threading
@@ -195,6 +196,7 @@ def test_a_failed_read_leaves_nothing_half_counted(monkeypatch: pytest.MonkeyPat
         monkeypatch.setattr(s, "stats_rows", broken)
         with pytest.raises(ValueError):
             cache.stats(s, today=TODAY, tz=None, goal_minutes=20)
+        assert gc.isenabled()  # paused while rows came in, and on again after the failure
         monkeypatch.undo()
         assert cache.stats(s, today=TODAY, tz=None, goal_minutes=20) == _fresh(s, None)
 

@@ -16,6 +16,7 @@ store is only read through its methods (no SQL here).
 
 from __future__ import annotations
 
+import gc
 import statistics
 import threading
 import weakref
@@ -731,10 +732,19 @@ threads between chunks, and only this many rows are held at once."""
 
 
 def _read(store: Store, tally: StatsTally, after: int, top: int) -> None:
-    while after < top:
-        upto = min(top, after + STATS_CHUNK)
-        tally.add(store.stats_rows(after_id=after, upto_id=upto))
-        after = upto
+    # The rows are plain tuples, freed by reference counting as each chunk is counted; the
+    # cyclic collector would only scan the whole process's heap again and again meanwhile
+    # (in the trainer a full collection takes 60-100 ms), so it waits until they are in.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while after < top:
+            upto = min(top, after + STATS_CHUNK)
+            tally.add(store.stats_rows(after_id=after, upto_id=upto))
+            after = upto
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class StatsCache:
