@@ -33,6 +33,7 @@ from codetrainer.core.progress import (
     KindStat,
     Stats,
     StatsCache,
+    WeakArea,
 )
 from codetrainer.tui.progress_clock import CLOCK, format_duration
 from codetrainer.tui.text import one_line
@@ -45,8 +46,10 @@ __all__ = [
     "GOAL_META_KEY",
     "GOAL_STEP",
     "SECTIONS",
+    "SYSTEM_NAMES",
     "StatsScreen",
     "StatsView",
+    "append_weak_area",
     "compute_stats_for",
     "forget_stats",
     "kind_label",
@@ -71,7 +74,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 """(id, title) of each section, in order; keys 1-6 jump to them."""
 
-_SYSTEM_NAMES = {"units": "Units", "pointers": "Pointers", "query": "Provider query"}
+SYSTEM_NAMES = {"units": "Units", "pointers": "Pointers", "query": "Provider query"}
+"""How claim details that are not code systems are named on screen."""
 _MODE_NAMES = {"practice": "Practice", "review": "Review", "exam": "Exam"}
 
 
@@ -299,7 +303,7 @@ def _view(
 
 
 def _system_row(group: GroupStat) -> BarRow:
-    name = _SYSTEM_NAMES.get(group.key, group.key)
+    name = SYSTEM_NAMES.get(group.key, group.key)
     detail = f"{group.earned:.4g}/{group.possible:.4g} pts"
     return BarRow(name, group.accuracy, _pct(group.accuracy), detail)
 
@@ -346,19 +350,23 @@ def _weakest_text(stats: Stats) -> Text:
     for i, area in enumerate(stats.weakest):
         if i:
             text.append("\n")
-        if area.category == "kind":
-            text.append("• mistake ", style="dim")
-            text.append(kind_label(area.name), style="bold")
-            text.append(f": {area.count}×")
-        else:
-            what = "code system" if area.category == "system" else "tag"
-            name = (
-                _SYSTEM_NAMES.get(area.name, area.name) if area.category == "system" else area.name
-            )
-            text.append(f"• {what} ", style="dim")
-            text.append(one_line(name), style="bold")
-            text.append(f": {area.score or 0:.0f}% over {area.count} tries")
+        append_weak_area(text, area, lead="• ", tries=True)
     return text
+
+
+def append_weak_area(text: Text, area: WeakArea, *, lead: str = "", tries: bool = False) -> None:
+    """One "to work on" line: a mistake kind and how often it showed, or a code system or
+    tag and its accuracy (and over how many tries). ``lead`` starts the dim part."""
+    if area.category == "kind":
+        text.append(f"{lead}mistake ", style="dim")
+        text.append(kind_label(area.name), style="bold")
+        text.append(f": {area.count}×")
+        return
+    what = "code system" if area.category == "system" else "tag"
+    name = SYSTEM_NAMES.get(area.name, area.name) if area.category == "system" else area.name
+    text.append(f"{lead}{what} ", style="dim")
+    text.append(one_line(name), style="bold")
+    text.append(f": {area.score or 0:.0f}%" + (f" over {area.count} tries" if tries else ""))
 
 
 _EMPTY_CHART = {
