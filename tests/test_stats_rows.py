@@ -163,3 +163,21 @@ def test_repeats_of_one_attempt_keep_their_best_score_and_latest_time() -> None:
         got = stats_from_rows(s.stats_rows(), today=T0.date(), tz=ZoneInfo("UTC"))
     assert got.cases_solved == 1 and got.by_kind[0].count == 4
     assert got.by_kind[0].last_seen == attempts[1].created_at
+
+
+def test_attempts_in_other_forms_count_as_the_store_would_read_them() -> None:
+    base = make_attempt("c1", 50.0, kinds=("missing",), tags=("ENT",), seconds=90.0)
+    attempts = [
+        base,
+        dataclasses.replace(base, created_at="2026-03-02T11:30:00+02:00", score=70.0),
+        dataclasses.replace(base, created_at="2026-03-02T23:59:59", score=80.0),  # naive: UTC
+        dataclasses.replace(base, systems={"ICD-10-CM": [1.0, 2.0]}),  # type: ignore[dict-item]
+        dataclasses.replace(base, kinds=("extra", "missing"), score=20.0),
+        base,
+    ]
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "p.sqlite3") as s:
+        s.record_attempts(attempts)
+        stored = stats_from_rows(s.stats_rows(), today=T0.date(), tz=ZoneInfo("Asia/Kathmandu"))
+    got = compute_stats(attempts, today=T0.date(), tz=ZoneInfo("Asia/Kathmandu"))
+    assert got == stored
+    assert got.attempts == 6 and got.by_kind[0].kind == "missing"

@@ -34,7 +34,7 @@ from codetrainer.core.store import (
     Store,
     format_utc,
     parse_utc,
-    stats_row,
+    stats_rows_of,
     system_items,
     text_list,
 )
@@ -461,7 +461,7 @@ def compute_stats(
     ``today`` defaults to the current date in ``tz`` (the local zone when ``None``).
     """
     return stats_from_rows(
-        (stats_row(a) for a in attempts), today=today, tz=tz, days=days, goal_minutes=goal_minutes
+        stats_rows_of(attempts), today=today, tz=tz, days=days, goal_minutes=goal_minutes
     )
 
 

@@ -68,6 +68,7 @@ __all__ = [
     "format_utc",
     "parse_utc",
     "stats_row",
+    "stats_rows_of",
     "system_items",
     "text_list",
     "utc_now",
@@ -559,6 +560,40 @@ def stats_row(attempt: Attempt) -> StatsRow:
         float(attempt.seconds),
         format_utc(parse_utc(attempt.created_at)),
     )
+
+
+def stats_rows_of(attempts: Iterable[Attempt]) -> Iterator[StatsRow]:
+    """:func:`stats_row` of each attempt, with each distinct list or systems value
+    written once and times already in the store's form passed through."""
+    texts: dict[Any, str] = {}
+    for a in attempts:
+        keys = (("k", a.kinds), ("t", a.tags), ("s", tuple(a.systems.items())))
+        try:
+            known = [texts.get(key) for key in keys]
+        except TypeError:  # a list where a tuple belongs: not worth remembering
+            yield stats_row(a)
+            continue
+        if None in known:
+            row = stats_row(a)
+            texts.update(zip(keys, row[3:6], strict=True))
+            yield row
+            continue
+        created = a.created_at
+        if not (len(created) == 27 and created[10] == "T" and created[-1] == "Z"):
+            created = format_utc(parse_utc(created))
+        kinds_json, tags_json, systems_json = known
+        assert kinds_json is not None and tags_json is not None and systems_json is not None
+        yield (
+            a.pack_id,
+            a.case_id,
+            a.mode,
+            kinds_json,
+            tags_json,
+            systems_json,
+            float(a.score),
+            float(a.seconds),
+            created,
+        )
 
 
 class _Corrupt(Exception):
