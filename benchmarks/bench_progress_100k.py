@@ -1,7 +1,7 @@
 """A long history: the stats, the home screen's summaries and review sync, and the first
 frame, with ``--history`` attempts (100,000 by default) in the progress file.
 
-    python benchmarks/bench_progress_100k.py [--history 100000] [--rounds 3]
+    python benchmarks/bench_progress_100k.py [--history 100000] [--rounds 3] [--opens 3]
 
 Works in a temporary CODETRAINER_HOME (yours is not touched). Prints:
 
@@ -69,7 +69,7 @@ def home_worker_done(app: object) -> bool:
     )
 
 
-async def tui_figures(history: int) -> dict[str, float]:
+async def tui_figures(history: int, opens: int = 3) -> dict[str, float]:
     from codetrainer.tui import progress_actions
     from codetrainer.tui.app import CodetrainerApp
     from codetrainer.tui.screens.stats import StatsScreen, forget_stats
@@ -100,7 +100,7 @@ async def tui_figures(history: int) -> dict[str, float]:
         last[0] = time.perf_counter()
         for label, kept in (("nothing kept: every attempt read", False), ("kept tally", True)):
             samples = []
-            for _ in range(3):
+            for _ in range(opens):
                 await wait_until(pilot, lambda: home_worker_done(app))
                 await app.workers.wait_for_complete()  # the tally's warm-up, if any
                 if not kept:
@@ -120,8 +120,8 @@ async def tui_figures(history: int) -> dict[str, float]:
                 await pilot.pause()
             if not kept:
                 out["stats: the session's first open (its CSS parsed), nothing kept"] = samples[0]
-            out[f"stats: key press to numbers drawn, {label} (median of 3)"] = statistics.median(
-                samples
+            out[f"stats: key press to numbers drawn, {label} (median of {opens})"] = (
+                statistics.median(samples)
             )
         out["stats: longest UI stall meanwhile"] = max(gaps, default=0.0)
     return out
@@ -131,6 +131,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--history", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--opens", type=int, default=3, help="stats screen opens per figure")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="ct-bench-100k-"))
     os.environ["CODETRAINER_HOME"] = str(home)
@@ -177,7 +178,7 @@ def main() -> int:
         print(f"  first Reviewer.sync over the history (one-off) {sync * 1000:7.0f} ms")
         # the TUI on a file whose review cards were never synced
         shutil.copy(pristine, path)
-        figures = asyncio.run(tui_figures(args.history))
+        figures = asyncio.run(tui_figures(args.history, args.opens))
         print("TUI, headless 100x30, unsynced store")
         for label, seconds in figures.items():
             print(f"  {label:70} {seconds * 1000:7.0f} ms")
