@@ -101,6 +101,10 @@ async def test_a_forgotten_tally_gives_the_same_screen(seeded: None) -> None:
         await pilot.press("s")
         await settle(pilot)
         kept = screen_text(app)
+        assert "6 attempts" in kept and "ICD-10-CM" in kept
+        await pilot.press("f5")  # the same view put on the widgets already there
+        await settle(pilot)
+        assert screen_text(app) == kept
         await pilot.press("escape")
         await settle(pilot)
         stats_screen.forget_stats(app)
