@@ -30,7 +30,14 @@ from codetrainer.core.progress import (
     time_per_case,
     weakest_areas,
 )
-from codetrainer.core.store import SOLVED_SCORE, Attempt, Store
+from codetrainer.core.store import (
+    SOLVED_SCORE,
+    Attempt,
+    Store,
+    parse_utc,
+    stats_row,
+    stats_rows_of,
+)
 
 ZONES = [
     None,
@@ -181,3 +188,43 @@ def test_attempts_in_other_forms_count_as_the_store_would_read_them() -> None:
     got = compute_stats(attempts, today=T0.date(), tz=ZoneInfo("Asia/Kathmandu"))
     assert got == stored
     assert got.attempts == 6 and got.by_kind[0].kind == "missing"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 60 * 24 * 5),
+            st.lists(st.sampled_from(["missing", "extra", "units", "é"]), max_size=3),
+            st.lists(st.sampled_from(["ENT", "E/M", "[b]x[/b]"]), max_size=2),
+            st.dictionaries(
+                st.sampled_from(["ICD-10-CM", "CPT", "query"]),
+                st.tuples(st.floats(-2, 15, allow_nan=False), st.floats(0, 15)),
+                max_size=2,
+            ),
+            st.sampled_from(["Z", "+05:45", ""]),
+        ),
+        max_size=12,
+    )
+)
+def test_stats_row_is_what_the_store_reads_back(
+    rows: list[tuple[int, list[str], list[str], dict[str, tuple[float, float]], str]],
+) -> None:
+    attempts = []
+    for minute, kinds, tags, systems, zone in rows:
+        a = make_attempt(
+            "c", 50.0, minutes=minute, kinds=tuple(kinds), tags=tuple(tags), systems=systems
+        )
+        moment = parse_utc(a.created_at)
+        if zone == "+05:45":  # the same moment written with an offset
+            text = moment.astimezone(ZoneInfo("Asia/Kathmandu")).isoformat()
+        elif zone == "":  # naive: taken as UTC
+            text = moment.replace(tzinfo=None).isoformat()
+        else:
+            text = a.created_at
+        attempts.append(dataclasses.replace(a, created_at=text))
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "p.sqlite3") as s:
+        s.record_attempts(attempts)
+        stored = s.stats_rows()
+    assert [stats_row(a) for a in attempts] == stored
+    assert list(stats_rows_of(attempts)) == stored
