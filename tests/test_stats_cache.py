@@ -7,6 +7,7 @@ import gc
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -239,3 +240,74 @@ def test_asked_again_with_nothing_new_the_tally_answers_at_once() -> None:
     grown = tally.stats(today=TODAY, goal_minutes=20)
     assert grown.attempts == 40
     assert grown == stats_from_rows(rows, today=TODAY, tz=ZoneInfo("UTC"), goal_minutes=20)
+
+
+def test_readers_and_a_writer_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress, "STATS_CHUNK", 5)
+    cache = StatsCache()
+    errors: list[BaseException] = []
+    with _store() as s:
+        s.record_attempts(random_attempts(50, seed=15))
+        more = random_attempts(60, seed=16)
+
+        def write() -> None:
+            for i in range(0, len(more), 6):
+                s.record_attempts(more[i : i + 6])
+
+        def read() -> None:
+            try:
+                for _ in range(15):
+                    got = cache.stats(s, today=TODAY, goal_minutes=20)
+                    assert 50 <= got.attempts <= 110
+                    assert sum(d.attempts for d in got.over_time) <= got.attempts
+            except BaseException as exc:  # pragma: no cover - only on failure
+                errors.append(exc)
+
+        threads = [threading.Thread(target=write)] + [
+            threading.Thread(target=read) for _ in range(3)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert cache.stats(s, today=TODAY, goal_minutes=20) == _fresh(s, None)
+        assert cache.counted == 110
+
+
+def test_no_attempt_is_added_while_another_thread_sums_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache = StatsCache()
+    events: list[str] = []
+    summing = threading.Event()
+    real_stats, real_add = StatsTally._stats, StatsTally.add
+
+    def slow_stats(self: StatsTally, *args: Any) -> Any:
+        events.append("sum starts")
+        summing.set()
+        time.sleep(0.2)  # a window for the other thread (no timing is asserted)
+        result = real_stats(self, *args)
+        events.append("sum ends")
+        return result
+
+    def add(self: StatsTally, rows: Any) -> None:
+        rows = list(rows)
+        if rows:
+            events.append("add")
+        real_add(self, rows)
+
+    with _store() as s:
+        s.record_attempts(random_attempts(20, seed=17))
+        cache.stats(s, today=TODAY)
+        s.record_attempts(random_attempts(5, seed=18))
+        monkeypatch.setattr(StatsTally, "_stats", slow_stats)
+        monkeypatch.setattr(StatsTally, "add", add)
+        reader = threading.Thread(target=lambda: cache.stats(s, today=TODAY, goal_minutes=30))
+        events.clear()
+        reader.start()  # adds the 5 new attempts, then sums up slowly
+        summing.wait(10)
+        s.record_attempts(random_attempts(3, seed=19))
+        cache.stats(s, today=TODAY, goal_minutes=40)  # waits for the reader's sum
+        reader.join()
+    assert events == ["add", "sum starts", "sum ends", "add", "sum starts", "sum ends"]

@@ -775,20 +775,25 @@ class StatsCache:
             self._tally, self._store, self._top = None, None, 0
 
     def tally(self, store: Store, tz: tzinfo | None = None) -> StatsTally:
-        """The tally of every attempt in ``store`` now, counted in ``tz``."""
+        """The tally of every attempt in ``store`` now, counted in ``tz`` (another thread
+        may add to it later: read it through :meth:`stats`)."""
         with self._lock:
-            count, top = store.attempt_span()
-            tally, after = self._tally, self._top
-            known = self._store() if self._store is not None else None
-            if tally is None or known is not store or tally.tz != tz or top < after:
-                tally, after = StatsTally(tz), 0
-            self._tally = None  # until the new rows are in (a failure leaves nothing half-added)
-            _read(store, tally, after, top)
-            if tally.count != count:  # attempts went missing: count them afresh
-                tally = StatsTally(tz)
-                _read(store, tally, 0, top)
-            self._tally, self._store, self._top = tally, weakref.ref(store), top
-            return tally
+            return self._tally_now(store, tz)
+
+    def _tally_now(self, store: Store, tz: tzinfo | None) -> StatsTally:
+        """:meth:`tally`, with the lock held by the caller."""
+        count, top = store.attempt_span()
+        tally, after = self._tally, self._top
+        known = self._store() if self._store is not None else None
+        if tally is None or known is not store or tally.tz != tz or top < after:
+            tally, after = StatsTally(tz), 0
+        self._tally = None  # until the new rows are in (a failure leaves nothing half-added)
+        _read(store, tally, after, top)
+        if tally.count != count:  # attempts went missing: count them afresh
+            tally = StatsTally(tz)
+            _read(store, tally, 0, top)
+        self._tally, self._store, self._top = tally, weakref.ref(store), top
+        return tally
 
     def stats(
         self,
@@ -801,5 +806,6 @@ class StatsCache:
     ) -> Stats:
         """The same :class:`Stats` as ``stats_from_rows(store.stats_rows(), ...)``, reading
         only the attempts recorded since the last call."""
-        tally = self.tally(store, tz)
-        return tally.stats(today=today, days=days, goal_minutes=goal_minutes)
+        with self._lock:  # no other thread adds to the tally while it is summed up
+            tally = self._tally_now(store, tz)
+            return tally.stats(today=today, days=days, goal_minutes=goal_minutes)
