@@ -1,16 +1,19 @@
 """A long history: the stats, the home screen's summaries and review sync, and the first
 frame, with ``--history`` attempts (100,000 by default) in the progress file.
 
-    python benchmarks/bench_progress_100k.py [--history 100000] [--rounds 3]
+    python benchmarks/bench_progress_100k.py [--history 100000] [--rounds 3] [--opens 3]
 
 Works in a temporary CODETRAINER_HOME (yours is not touched). Prints:
 
-* core: the old stats path (``store.attempts()`` + ``compute_stats``) against the new
-  one (``store.stats_rows()`` + ``stats_from_rows``), best of ``--rounds``; the home
-  screen's one aggregate query (``Store.case_summaries``); the first review sync;
-* TUI (headless, 100x30): the stats screen from the key press to its numbers drawn, the
-  home screen from start to its progress drawn on a store whose review cards were never
-  synced, and the longest the UI thread stalled meanwhile (a 10 ms timer's worst gap);
+* core: the stats from ``Attempt`` objects (``store.attempts()`` + ``compute_stats``)
+  against the rows (``store.stats_rows()`` + ``stats_from_rows``), best of ``--rounds``;
+  a ``StatsCache``'s first call, a call with nothing new and one with one attempt more;
+  the home screen's one aggregate query (``Store.case_summaries``); the first review sync;
+* TUI (headless, 100x30): the stats screen from the key press to its numbers drawn, with
+  the app's kept tally forgotten first (every attempt read) and as it is (warmed by the
+  home screen's worker), the home screen from start to its progress drawn on a store
+  whose review cards were never synced, and the longest the UI thread stalled meanwhile
+  (a 10 ms timer's worst gap);
 * the first frame of the trainer on that unsynced store in a pty, as bench_startup.py
   measures it (the store is not touched before the first frame).
 
@@ -66,10 +69,10 @@ def home_worker_done(app: object) -> bool:
     )
 
 
-async def tui_figures(history: int) -> dict[str, float]:
+async def tui_figures(history: int, opens: int = 3) -> dict[str, float]:
     from codetrainer.tui import progress_actions
     from codetrainer.tui.app import CodetrainerApp
-    from codetrainer.tui.screens.stats import StatsScreen
+    from codetrainer.tui.screens.stats import StatsScreen, forget_stats
 
     out: dict[str, float] = {}
     app = CodetrainerApp([])
@@ -95,23 +98,31 @@ async def tui_figures(history: int) -> dict[str, float]:
         out["home: longest UI stall meanwhile"] = max(gaps, default=0.0)
         gaps.clear()
         last[0] = time.perf_counter()
-        samples = []
-        for _ in range(3):
-            await wait_until(pilot, lambda: home_worker_done(app))
-            begin = time.perf_counter()
-            await pilot.press("s")
-            await wait_until(
-                pilot,
-                lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None,
+        for label, kept in (("kept tally", True), ("nothing kept: every attempt read", False)):
+            samples = []
+            for _ in range(opens):
+                await wait_until(pilot, lambda: home_worker_done(app))
+                await app.workers.wait_for_complete()  # the tally's warm-up, if any
+                if not kept:
+                    forget_stats(app)
+                begin = time.perf_counter()
+                await pilot.press("s")
+                await wait_until(
+                    pilot,
+                    lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None,
+                )
+                await pilot.pause()
+                samples.append(time.perf_counter() - begin)
+                screen = app.screen
+                assert isinstance(screen, StatsScreen) and screen.stats is not None
+                assert screen.stats.attempts == history, screen.stats.attempts
+                await pilot.press("escape")
+                await pilot.pause()
+            if kept:
+                out["stats: the session's first open (its CSS parsed), tally kept"] = samples[0]
+            out[f"stats: key press to numbers drawn, {label} (median of {opens})"] = (
+                statistics.median(samples)
             )
-            await pilot.pause()
-            samples.append(time.perf_counter() - begin)
-            screen = app.screen
-            assert isinstance(screen, StatsScreen) and screen.stats is not None
-            assert screen.stats.attempts == history, screen.stats.attempts
-            await pilot.press("escape")
-            await pilot.pause()
-        out["stats: key press to numbers drawn (median of 3)"] = statistics.median(samples)
         out["stats: longest UI stall meanwhile"] = max(gaps, default=0.0)
     return out
 
@@ -120,12 +131,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--history", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--opens", type=int, default=3, help="stats screen opens per figure")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="ct-bench-100k-"))
     os.environ["CODETRAINER_HOME"] = str(home)
     os.environ.pop("CODETRAINER_CACHE", None)
     try:
-        from codetrainer.core.progress import compute_stats, stats_from_rows
+        from codetrainer.core.progress import StatsCache, compute_stats, stats_from_rows
         from codetrainer.core.review import Reviewer
         from codetrainer.core.store import Store, default_store_path
 
@@ -145,6 +157,12 @@ def main() -> int:
             )
             assert new_stats.attempts == old_stats.attempts
             rows, _ = best_of(args.rounds, s.stats_rows)
+            cache = StatsCache()
+            cold, _ = best_of(1, lambda: cache.stats(s, goal_minutes=10))
+            kept, _ = best_of(args.rounds, lambda: cache.stats(s, goal_minutes=10))
+            s.record_attempts([_attempt(args.history)])
+            topped, topped_stats = best_of(1, lambda: cache.stats(s, goal_minutes=10))
+            assert topped_stats.attempts == args.history + 1
             summaries, _ = best_of(args.rounds, s.case_summaries)
             sync_start = time.perf_counter()
             Reviewer(s).sync()
@@ -153,11 +171,14 @@ def main() -> int:
         print(f"  stats, old path (attempts() + compute_stats)   {old * 1000:7.0f} ms")
         print(f"  stats, new path (stats_rows + stats_from_rows) {new * 1000:7.0f} ms")
         print(f"    of which stats_rows (the one query)          {rows * 1000:7.0f} ms")
+        print(f"  StatsCache, first call (reads every attempt)   {cold * 1000:7.0f} ms")
+        print(f"  StatsCache, nothing new (the tally's sums only) {kept * 1000:6.0f} ms")
+        print(f"  StatsCache, one attempt more                   {topped * 1000:7.0f} ms")
         print(f"  case_summaries of every pack (one query)       {summaries * 1000:7.0f} ms")
         print(f"  first Reviewer.sync over the history (one-off) {sync * 1000:7.0f} ms")
         # the TUI on a file whose review cards were never synced
         shutil.copy(pristine, path)
-        figures = asyncio.run(tui_figures(args.history))
+        figures = asyncio.run(tui_figures(args.history, args.opens))
         print("TUI, headless 100x30, unsynced store")
         for label, seconds in figures.items():
             print(f"  {label:70} {seconds * 1000:7.0f} ms")

@@ -1,4 +1,5 @@
-"""stats_from_rows (one query, no Attempt objects) gives the same Stats as compute_stats."""
+"""The stats tally (one query, no Attempt objects) gives the same Stats as the plain
+one-purpose functions over Attempt objects (accuracy_by_system, streak, ...)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from progress_fixtures import T0, make_attempt, random_attempts
 
-from codetrainer.core.progress import compute_stats, stats_from_rows
-from codetrainer.core.store import Store
+from codetrainer.core.progress import (
+    Stats,
+    accuracy_by_mode,
+    accuracy_by_pack,
+    accuracy_by_system,
+    accuracy_by_tag,
+    accuracy_over_time,
+    compute_stats,
+    daily_goal,
+    error_kinds,
+    stats_from_rows,
+    streak,
+    time_per_case,
+    weakest_areas,
+)
+from codetrainer.core.store import (
+    SOLVED_SCORE,
+    Attempt,
+    Store,
+    parse_utc,
+    stats_row,
+    stats_rows_of,
+)
 
 ZONES = [
     None,
@@ -43,11 +65,38 @@ def _same(a: Any, b: Any, where: str = "stats") -> None:
         assert a == b, (where, a, b)
 
 
+def reference_stats(attempts: list[Attempt], today: date, tz: Any, goal: float) -> Stats:
+    """The Stats put together from the one-purpose functions, attempt by attempt (each
+    attempt's day by its own ``astimezone``): the slow, plain way."""
+    best: dict[tuple[str, str], float] = {}
+    for a in attempts:
+        best[(a.pack_id, a.case_id)] = max(best.get((a.pack_id, a.case_id), 0.0), a.score)
+    return Stats(
+        attempts=len(attempts),
+        mean_score=sum(a.score for a in attempts) / len(attempts) if attempts else None,
+        cases_tried=len(best),
+        cases_solved=sum(1 for b in best.values() if b >= SOLVED_SCORE),
+        over_time=accuracy_over_time(attempts, today=today, days=30, tz=tz),
+        by_system=accuracy_by_system(attempts),
+        by_kind=error_kinds(attempts),
+        by_tag=accuracy_by_tag(attempts),
+        by_pack=accuracy_by_pack(attempts),
+        by_mode=accuracy_by_mode(attempts),
+        streak=streak(attempts, today=today, tz=tz),
+        goal=daily_goal(attempts, today=today, goal_minutes=goal, tz=tz),
+        time=time_per_case(attempts),
+        weakest=weakest_areas(attempts),
+    )
+
+
 def _both(attempts: list[Any], today: date, tz: Any) -> None:
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "p.sqlite3") as s:
         s.record_attempts(attempts)
-        expected = compute_stats(s.attempts(), today=today, tz=tz, goal_minutes=15)
+        saved = s.attempts()
+        expected = reference_stats(saved, today, tz, 15)
         got = stats_from_rows(s.stats_rows(), today=today, tz=tz, goal_minutes=15)
+        # compute_stats is the same tally over the attempts' rows: equal to the last bit
+        assert compute_stats(saved, today=today, tz=tz, goal_minutes=15) == got
     _same(got, expected)
 
 
@@ -107,3 +156,75 @@ def test_any_history_gives_the_same_stats(
         for minute, score, seconds, mode, kinds, tags in rows
     ]
     _both(attempts, (T0 + timedelta(days=day)).date(), tz)
+
+
+def test_repeats_of_one_attempt_keep_their_best_score_and_latest_time() -> None:
+    # the same case, mode, kinds, tags and systems: one group in the tally
+    attempts = [
+        make_attempt("c1", score, minutes=minutes, kinds=("missing",), seconds=30.0)
+        for minutes, score in ((0, 40.0), (90, 100.0), (30, 10.0), (60, 55.0))
+    ]
+    _both(attempts, T0.date(), ZoneInfo("UTC"))
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "p.sqlite3") as s:
+        s.record_attempts(attempts)
+        got = stats_from_rows(s.stats_rows(), today=T0.date(), tz=ZoneInfo("UTC"))
+    assert got.cases_solved == 1 and got.by_kind[0].count == 4
+    assert got.by_kind[0].last_seen == attempts[1].created_at
+
+
+def test_attempts_in_other_forms_count_as_the_store_would_read_them() -> None:
+    base = make_attempt("c1", 50.0, kinds=("missing",), tags=("ENT",), seconds=90.0)
+    attempts = [
+        base,
+        dataclasses.replace(base, created_at="2026-03-02T11:30:00+02:00", score=70.0),
+        dataclasses.replace(base, created_at="2026-03-02T23:59:59", score=80.0),  # naive: UTC
+        dataclasses.replace(base, systems={"ICD-10-CM": [1.0, 2.0]}),  # type: ignore[dict-item]
+        dataclasses.replace(base, kinds=("extra", "missing"), score=20.0),
+        base,
+    ]
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "p.sqlite3") as s:
+        s.record_attempts(attempts)
+        stored = stats_from_rows(s.stats_rows(), today=T0.date(), tz=ZoneInfo("Asia/Kathmandu"))
+    got = compute_stats(attempts, today=T0.date(), tz=ZoneInfo("Asia/Kathmandu"))
+    assert got == stored
+    assert got.attempts == 6 and got.by_kind[0].kind == "missing"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 60 * 24 * 5),
+            st.lists(st.sampled_from(["missing", "extra", "units", "é"]), max_size=3),
+            st.lists(st.sampled_from(["ENT", "E/M", "[b]x[/b]"]), max_size=2),
+            st.dictionaries(
+                st.sampled_from(["ICD-10-CM", "CPT", "query"]),
+                st.tuples(st.floats(-2, 15, allow_nan=False), st.floats(0, 15)),
+                max_size=2,
+            ),
+            st.sampled_from(["Z", "+05:45", ""]),
+        ),
+        max_size=12,
+    )
+)
+def test_stats_row_is_what_the_store_reads_back(
+    rows: list[tuple[int, list[str], list[str], dict[str, tuple[float, float]], str]],
+) -> None:
+    attempts = []
+    for minute, kinds, tags, systems, zone in rows:
+        a = make_attempt(
+            "c", 50.0, minutes=minute, kinds=tuple(kinds), tags=tuple(tags), systems=systems
+        )
+        moment = parse_utc(a.created_at)
+        if zone == "+05:45":  # the same moment written with an offset
+            text = moment.astimezone(ZoneInfo("Asia/Kathmandu")).isoformat()
+        elif zone == "":  # naive: taken as UTC
+            text = moment.replace(tzinfo=None).isoformat()
+        else:
+            text = a.created_at
+        attempts.append(dataclasses.replace(a, created_at=text))
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "p.sqlite3") as s:
+        s.record_attempts(attempts)
+        stored = s.stats_rows()
+    assert [stats_row(a) for a in attempts] == stored
+    assert list(stats_rows_of(attempts)) == stored

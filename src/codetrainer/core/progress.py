@@ -1,20 +1,27 @@
-"""Statistics for the stats screen: pure functions from attempts to plain dataclasses.
+"""Statistics for the stats screen: plain dataclasses from the attempts.
 
-Nothing here reads the clock or the store by itself: pass the attempts
-(``store.attempts()``), the day to count as *today* and the time zone that decides where
-a day begins (the learner's local zone by default). Scores are 0-100; an *accuracy* is a
-mean score, or for code systems the points earned out of the points possible.
+Nothing here reads the clock by itself: pass the day to count as *today* and the time
+zone that decides where a day begins (the learner's local zone by default). Scores are
+0-100; an *accuracy* is a mean score, or for code systems the points earned out of the
+points possible.
 
-``compute_stats`` bundles everything the stats screen shows; the single functions are
-there for other screens (the home screen's streak and daily goal, the exam summary's
-weakest areas).
+One computation makes everything the stats screen shows: :class:`StatsTally`, fed with
+the store's :meth:`~codetrainer.core.store.Store.stats_rows`. :func:`stats_from_rows`
+and :func:`compute_stats` (from :class:`Attempt` objects) are one-shot tallies;
+:class:`StatsCache` keeps a store's tally between calls and reads only new attempts. The
+single functions (:func:`accuracy_by_system`, :func:`streak`, ...) are there for other
+screens (the exam summary's weakest areas) and as a plain reference in the tests. The
+store is only read through its methods (no SQL here).
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
+import threading
+import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -24,8 +31,10 @@ from codetrainer.core.store import (
     SOLVED_SCORE,
     Attempt,
     StatsRow,
+    Store,
     format_utc,
     parse_utc,
+    stats_rows_of,
     system_items,
     text_list,
 )
@@ -40,6 +49,8 @@ __all__ = [
     "GroupStat",
     "KindStat",
     "Stats",
+    "StatsCache",
+    "StatsTally",
     "Streak",
     "TimeSummary",
     "WeakArea",
@@ -369,7 +380,14 @@ def time_per_case(attempts: Sequence[Attempt]) -> TimeSummary:
     by_case: dict[tuple[str, str], list[float]] = defaultdict(list)
     for attempt in attempts:
         by_case[(attempt.pack_id, attempt.case_id)].append(_counted(attempt.seconds))
-    everything = [s for values in by_case.values() for s in values]
+    return _time_summary(by_case, [s for values in by_case.values() for s in values])
+
+
+def _time_summary(
+    by_case: Mapping[tuple[str, str], Sequence[float]], everything: Sequence[float]
+) -> TimeSummary:
+    """The :class:`TimeSummary` of counted seconds per case (each case's oldest first)
+    and of all of them."""
     per_case = sorted(
         (
             CaseTime(
@@ -437,36 +455,29 @@ def compute_stats(
     days: int = 30,
     goal_minutes: float = DEFAULT_GOAL_MINUTES,
 ) -> Stats:
-    """Everything for the stats screen, from ``store.attempts()``.
+    """Everything for the stats screen, from ``store.attempts()`` (or any attempts with a
+    time): :func:`stats_from_rows` over each attempt's :func:`~codetrainer.core.store.stats_row`.
 
     ``today`` defaults to the current date in ``tz`` (the local zone when ``None``).
     """
-    if today is None:
-        today = datetime.now(tz).date() if tz is not None else datetime.now().date()
-    best: dict[tuple[str, str], float] = {}
-    for attempt in attempts:
-        key = (attempt.pack_id, attempt.case_id)
-        best[key] = max(best.get(key, 0.0), attempt.score)
-    day_of = [local_day(a, tz) for a in attempts]  # parsed once, used three times
-    by_system = accuracy_by_system(attempts)
-    by_tag = accuracy_by_tag(attempts)
-    by_kind = error_kinds(attempts)
-    return Stats(
-        attempts=len(attempts),
-        mean_score=_mean([a.score for a in attempts]),
-        cases_tried=len(best),
-        cases_solved=sum(1 for score in best.values() if score >= SOLVED_SCORE),
-        over_time=_over_time(attempts, day_of, today, days),
-        by_system=by_system,
-        by_kind=by_kind,
-        by_tag=by_tag,
-        by_pack=accuracy_by_pack(attempts),
-        by_mode=accuracy_by_mode(attempts),
-        streak=_streak(set(day_of), today),
-        goal=_goal(attempts, day_of, today, goal_minutes),
-        time=time_per_case(attempts),
-        weakest=_weakest(by_system, by_tag, by_kind, limit=3, below=SOLVED_SCORE),
+    return stats_from_rows(
+        stats_rows_of(attempts), today=today, tz=tz, days=days, goal_minutes=goal_minutes
     )
+
+
+def stats_from_rows(
+    rows: Iterable[StatsRow],
+    *,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+    days: int = 30,
+    goal_minutes: float = DEFAULT_GOAL_MINUTES,
+) -> Stats:
+    """Everything for the stats screen, from ``store.stats_rows()`` (oldest first): a
+    :class:`StatsTally` of the rows, read once."""
+    tally = StatsTally(tz)
+    tally.add(rows)
+    return tally.stats(today=today, days=days, goal_minutes=goal_minutes)
 
 
 class _DayOf:
@@ -514,161 +525,287 @@ class _DayOf:
         return last if created >= cut else first
 
 
-def stats_from_rows(
-    rows: Iterable[StatsRow],
-    *,
-    today: date | None = None,
-    tz: tzinfo | None = None,
-    days: int = 30,
-    goal_minutes: float = DEFAULT_GOAL_MINUTES,
-) -> Stats:
-    """The same :class:`Stats` as :func:`compute_stats`, from ``store.stats_rows()``.
+_Key = tuple[str, str, str, str, str, str]
+"""(pack id, case id, mode, kinds JSON, tags JSON, systems JSON) of a :class:`StatsRow`."""
 
-    One pass over plain tuples: attempts that differ only in time and score are grouped
-    (their JSON columns decoded once per distinct text), days come from :class:`_DayOf`.
-    Sums may differ from :func:`compute_stats` in the last bits of a float, never more.
+
+class StatsTally:
+    """Running totals of attempts, from which :meth:`stats` gives the :class:`Stats`.
+
+    Feed :class:`~codetrainer.core.store.StatsRow` tuples oldest first with :meth:`add`,
+    in one go or a few rows at a time as attempts come in: the result is the same to the
+    last bit. Attempts that differ only in time and score share one group (so each
+    distinct kinds/tags/systems JSON text is decoded once); days come from the exact
+    :class:`_DayOf` of the tally's time zone (``None``: the system's local zone).
     """
-    if today is None:
-        today = datetime.now(tz).date() if tz is not None else datetime.now().date()
-    cap = MAX_COUNTED_SECONDS
-    day_of = _DayOf(tz)
-    groups: dict[tuple[str, str, str, str, str, str], list[Any]] = {}
-    per_day: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    by_case: dict[tuple[str, str], list[float]] = defaultdict(list)
-    everything: list[float] = []
-    for pack, case, mode, kinds_json, tags_json, systems_json, score, seconds, created in rows:
-        counted = cap if seconds > cap else (seconds if seconds > 0.0 else 0.0)
-        key = (pack, case, mode, kinds_json, tags_json, systems_json)
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [1, score, score, created]
-        else:
-            group[0] += 1
-            group[1] += score
-            if score > group[2]:
-                group[2] = score
-            if created > group[3]:
-                group[3] = created
-        row = per_day[day_of(created)]
-        row[0] += 1
-        row[1] += score
-        row[2] += counted
-        by_case[(pack, case)].append(counted)
-        everything.append(counted)
 
-    total = len(everything)
-    best: dict[tuple[str, str], float] = {}
-    by_pack: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    by_mode: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    by_tag: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    earned: dict[str, float] = defaultdict(float)
-    possible: dict[str, float] = defaultdict(float)
-    system_count: Counter[str] = Counter()
-    kind_count: Counter[str] = Counter()
-    with_kind: Counter[str] = Counter()
-    last: dict[str, str] = {}
-    score_sum = 0.0
-    for (pack, case, mode, kinds_json, tags_json, systems_json), group in groups.items():
-        count, group_sum, group_best, group_last = group
-        best[(pack, case)] = max(best.get((pack, case), 0.0), group_best)
-        score_sum += group_sum
-        for table, name in ((by_pack, pack), (by_mode, mode)):
-            table[name][0] += count
-            table[name][1] += group_sum
-        for tag in dict.fromkeys(text_list(tags_json)):
-            by_tag[tag][0] += count
-            by_tag[tag][1] += group_sum
-        for name, (got, out_of) in system_items(systems_json):
-            earned[name] += got * count
-            possible[name] += out_of * count
-            system_count[name] += count
-        kinds = text_list(kinds_json)
-        for kind in kinds:
-            kind_count[kind] += count
-        for kind in set(kinds):
-            with_kind[kind] += count
-            if group_last > last.get(kind, ""):
-                last[kind] = group_last
+    def __init__(self, tz: tzinfo | None = None) -> None:
+        self.tz = tz
+        """The zone whose days the tally counts in."""
+        self.count = 0
+        """Attempts added so far."""
+        self._day_of = _DayOf(tz)
+        # key -> [attempts, score sum, best score, latest created_at]
+        self._groups: dict[_Key, list[Any]] = {}
+        # local day -> [attempts, score sum, counted seconds]
+        self._per_day: dict[date, list[float]] = {}
+        self._by_case: dict[tuple[str, str], list[float]] = {}
+        self._everything: list[float] = []
+        self._decoded: dict[_Key, tuple[tuple[str, ...], tuple[str, ...], Any]] = {}
+        self._last: tuple[tuple[int, date, int, float], Stats] | None = None
 
-    def grouped(table: dict[str, list[float]]) -> tuple[GroupStat, ...]:
-        return tuple(
-            GroupStat(key=k, attempts=int(n), accuracy=sum_ / n)
-            for k, (n, sum_) in sorted(table.items())
-        )
+    def add(self, rows: Iterable[StatsRow]) -> None:
+        """Count these attempts (newer than any added before)."""
+        cap = MAX_COUNTED_SECONDS
+        day_of = self._day_of
+        groups = self._groups
+        per_day = self._per_day
+        by_case = self._by_case
+        everything = self._everything
+        before = len(everything)
+        for pack, case, mode, kinds_json, tags_json, systems_json, score, seconds, created in rows:
+            counted = cap if seconds > cap else (seconds if seconds > 0.0 else 0.0)
+            key = (pack, case, mode, kinds_json, tags_json, systems_json)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [1, score, score, created]
+            else:
+                group[0] += 1
+                group[1] += score
+                if score > group[2]:
+                    group[2] = score
+                if created > group[3]:
+                    group[3] = created
+            day = day_of(created)
+            row = per_day.get(day)
+            if row is None:
+                per_day[day] = [1, score, counted]
+            else:
+                row[0] += 1
+                row[1] += score
+                row[2] += counted
+            times = by_case.get((pack, case))
+            if times is None:
+                by_case[(pack, case)] = [counted]
+            else:
+                times.append(counted)
+            everything.append(counted)
+        self.count += len(everything) - before
 
-    by_system = tuple(
-        GroupStat(
-            key=k,
-            attempts=system_count[k],
-            accuracy=max(0.0, 100.0 * earned[k] / possible[k]),
-            earned=earned[k],
-            possible=possible[k],
-        )
-        for k in sorted(system_count, key=_system_rank)
-        if possible[k] > 0
-    )
-    by_kind = tuple(
-        KindStat(
-            kind=k,
-            count=n,
-            attempts=with_kind[k],
-            share=100.0 * with_kind[k] / total if total else 0.0,
-            last_seen=last[k],
-        )
-        for k, n in sorted(kind_count.items(), key=lambda kv: (-kv[1], kv[0]))
-    )
-    tags = grouped(by_tag)
-    first = today - timedelta(days=days - 1)
-    over_time = []
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        n, scores, counted_seconds = per_day.get(day, [0.0, 0.0, 0.0])
-        over_time.append(
-            DayStat(
-                day=day,
-                attempts=int(n),
-                mean_score=scores / n if n else None,
-                minutes=counted_seconds / 60,
+    def _decode(self, key: _Key) -> tuple[tuple[str, ...], tuple[str, ...], Any]:
+        decoded = self._decoded.get(key)
+        if decoded is None:
+            _, _, _, kinds_json, tags_json, systems_json = key
+            decoded = self._decoded[key] = (
+                text_list(kinds_json),
+                tuple(dict.fromkeys(text_list(tags_json))),
+                system_items(systems_json),
             )
-        )
-    minutes_today = per_day[today][2] / 60 if today in per_day else 0.0
-    goal = DailyGoal(
-        goal_minutes=goal_minutes, minutes_today=minutes_today, met=minutes_today >= goal_minutes
-    )
-    per_case = sorted(
-        (
-            CaseTime(
-                pack_id=pack,
-                case_id=case,
-                attempts=len(values),
-                mean_seconds=sum(values) / len(values),
-                median_seconds=statistics.median(values),
-                last_seconds=values[-1],
+        return decoded
+
+    def stats(
+        self,
+        *,
+        today: date | None = None,
+        days: int = 30,
+        goal_minutes: float = DEFAULT_GOAL_MINUTES,
+    ) -> Stats:
+        """Everything for the stats screen from what was added so far.
+
+        ``today`` defaults to the current date in the tally's zone. Asked again with
+        nothing added and the same arguments, it gives the same (frozen) result at once.
+        """
+        tz = self.tz
+        if today is None:
+            today = datetime.now(tz).date() if tz is not None else datetime.now().date()
+        key = (self.count, today, days, goal_minutes)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        result = self._stats(today, days, goal_minutes)
+        self._last = (key, result)
+        return result
+
+    def _stats(self, today: date, days: int, goal_minutes: float) -> Stats:
+        total = self.count
+        best: dict[tuple[str, str], float] = {}
+        by_pack: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        by_mode: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        by_tag: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        earned: dict[str, float] = defaultdict(float)
+        possible: dict[str, float] = defaultdict(float)
+        system_count: Counter[str] = Counter()
+        kind_count: Counter[str] = Counter()
+        with_kind: Counter[str] = Counter()
+        last: dict[str, str] = {}
+        score_sum = 0.0
+        for key, (count, group_sum, group_best, group_last) in self._groups.items():
+            pack, case, mode = key[0], key[1], key[2]
+            kinds, tag_names, systems = self._decode(key)
+            best[(pack, case)] = max(best.get((pack, case), 0.0), group_best)
+            score_sum += group_sum
+            for table, name in ((by_pack, pack), (by_mode, mode)):
+                table[name][0] += count
+                table[name][1] += group_sum
+            for tag in tag_names:
+                by_tag[tag][0] += count
+                by_tag[tag][1] += group_sum
+            for name, (got, out_of) in systems:
+                earned[name] += got * count
+                possible[name] += out_of * count
+                system_count[name] += count
+            for kind in kinds:
+                kind_count[kind] += count
+            for kind in set(kinds):
+                with_kind[kind] += count
+                if group_last > last.get(kind, ""):
+                    last[kind] = group_last
+
+        def grouped(table: dict[str, list[float]]) -> tuple[GroupStat, ...]:
+            return tuple(
+                GroupStat(key=k, attempts=int(n), accuracy=sum_ / n)
+                for k, (n, sum_) in sorted(table.items())
             )
-            for (pack, case), values in by_case.items()
-        ),
-        key=lambda c: (-c.mean_seconds, c.pack_id, c.case_id),
-    )
-    time_summary = TimeSummary(
-        attempts=total,
-        total_minutes=sum(everything) / 60,
-        mean_seconds=sum(everything) / total if total else 0.0,
-        median_seconds=statistics.median(everything) if everything else 0.0,
-        per_case=tuple(per_case),
-    )
-    return Stats(
-        attempts=total,
-        mean_score=score_sum / total if total else None,
-        cases_tried=len(best),
-        cases_solved=sum(1 for score in best.values() if score >= SOLVED_SCORE),
-        over_time=tuple(over_time),
-        by_system=by_system,
-        by_kind=by_kind,
-        by_tag=tags,
-        by_pack=grouped(by_pack),
-        by_mode=grouped(by_mode),
-        streak=_streak(set(per_day), today),
-        goal=goal,
-        time=time_summary,
-        weakest=_weakest(by_system, tags, by_kind, limit=3, below=SOLVED_SCORE),
-    )
+
+        by_system = tuple(
+            GroupStat(
+                key=k,
+                attempts=system_count[k],
+                accuracy=max(0.0, 100.0 * earned[k] / possible[k]),
+                earned=earned[k],
+                possible=possible[k],
+            )
+            for k in sorted(system_count, key=_system_rank)
+            if possible[k] > 0
+        )
+        by_kind = tuple(
+            KindStat(
+                kind=k,
+                count=n,
+                attempts=with_kind[k],
+                share=100.0 * with_kind[k] / total if total else 0.0,
+                last_seen=last[k],
+            )
+            for k, n in sorted(kind_count.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        tags = grouped(by_tag)
+        per_day = self._per_day
+        first = today - timedelta(days=days - 1)
+        over_time = []
+        for offset in range(days):
+            day = first + timedelta(days=offset)
+            n, scores, counted_seconds = per_day.get(day, (0, 0.0, 0.0))
+            over_time.append(
+                DayStat(
+                    day=day,
+                    attempts=int(n),
+                    mean_score=scores / n if n else None,
+                    minutes=counted_seconds / 60,
+                )
+            )
+        minutes_today = per_day[today][2] / 60 if today in per_day else 0.0
+        goal = DailyGoal(
+            goal_minutes=goal_minutes,
+            minutes_today=minutes_today,
+            met=minutes_today >= goal_minutes,
+        )
+        return Stats(
+            attempts=total,
+            mean_score=score_sum / total if total else None,
+            cases_tried=len(best),
+            cases_solved=sum(1 for score in best.values() if score >= SOLVED_SCORE),
+            over_time=tuple(over_time),
+            by_system=by_system,
+            by_kind=by_kind,
+            by_tag=tags,
+            by_pack=grouped(by_pack),
+            by_mode=grouped(by_mode),
+            streak=_streak(set(per_day), today),
+            goal=goal,
+            time=_time_summary(self._by_case, self._everything),
+            weakest=_weakest(by_system, tags, by_kind, limit=3, below=SOLVED_SCORE),
+        )
+
+
+STATS_CHUNK = 10_000
+"""Attempt ids read per query by :class:`StatsCache`: the store is free for other
+threads between chunks, and only this many rows are held at once."""
+
+
+def _read(store: Store, tally: StatsTally, after: int, top: int) -> None:
+    # The rows are plain tuples, freed by reference counting as each chunk is counted; the
+    # cyclic collector would only scan the whole process's heap again and again meanwhile
+    # (in the trainer a full collection takes 60-100 ms), so it waits until they are in.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while after < top:
+            upto = min(top, after + STATS_CHUNK)
+            tally.add(store.stats_rows(after_id=after, upto_id=upto))
+            after = upto
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class StatsCache:
+    """One store's :class:`StatsTally`, kept from one call of :meth:`stats` to the next.
+
+    Attempts are only ever added (with rising ids), so each call reads just the attempts
+    recorded since the last one (``store.stats_rows(after_id=...)``). It starts over when
+    asked about another store or time zone, or when the store holds fewer attempts than
+    were counted (a damaged file moved aside). Thread-safe: a call waits for one already
+    reading, then reads only what came in meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._store: weakref.ref[Store] | None = None
+        self._tally: StatsTally | None = None
+        self._top = 0
+
+    @property
+    def counted(self) -> int | None:
+        """How many attempts the kept tally has counted (None when none is kept)."""
+        tally = self._tally
+        return tally.count if tally is not None else None
+
+    def clear(self) -> None:
+        """Forget the tally (the next call reads every attempt again)."""
+        with self._lock:
+            self._tally, self._store, self._top = None, None, 0
+
+    def tally(self, store: Store, tz: tzinfo | None = None) -> StatsTally:
+        """The tally of every attempt in ``store`` now, counted in ``tz`` (another thread
+        may add to it later: read it through :meth:`stats`)."""
+        with self._lock:
+            return self._tally_now(store, tz)
+
+    def _tally_now(self, store: Store, tz: tzinfo | None) -> StatsTally:
+        """:meth:`tally`, with the lock held by the caller."""
+        count, top = store.attempt_span()
+        tally, after = self._tally, self._top
+        known = self._store() if self._store is not None else None
+        if tally is None or known is not store or tally.tz != tz or top < after:
+            tally, after = StatsTally(tz), 0
+        self._tally = None  # until the new rows are in (a failure leaves nothing half-added)
+        _read(store, tally, after, top)
+        if tally.count != count:  # attempts went missing: count them afresh
+            tally = StatsTally(tz)
+            _read(store, tally, 0, top)
+        self._tally, self._store, self._top = tally, weakref.ref(store), top
+        return tally
+
+    def stats(
+        self,
+        store: Store,
+        *,
+        today: date | None = None,
+        tz: tzinfo | None = None,
+        days: int = 30,
+        goal_minutes: float = DEFAULT_GOAL_MINUTES,
+    ) -> Stats:
+        """The same :class:`Stats` as ``stats_from_rows(store.stats_rows(), ...)``, reading
+        only the attempts recorded since the last call."""
+        with self._lock:  # no other thread adds to the tally while it is summed up
+            tally = self._tally_now(store, tz)
+            return tally.stats(today=today, days=days, goal_minutes=goal_minutes)

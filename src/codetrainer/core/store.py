@@ -67,6 +67,8 @@ __all__ = [
     "default_store_path",
     "format_utc",
     "parse_utc",
+    "stats_row",
+    "stats_rows_of",
     "system_items",
     "text_list",
     "utc_now",
@@ -542,6 +544,56 @@ def system_items(text: str | None) -> tuple[tuple[str, tuple[float, float]], ...
         return tuple(_systems(_loads(text, {})).items())
     except (TypeError, ValueError):
         return ()
+
+
+def stats_row(attempt: Attempt) -> StatsRow:
+    """The :class:`StatsRow` that :meth:`Store.stats_rows` would read back for ``attempt``
+    (its lists and systems as the store writes them, its time in the store's UTC form)."""
+    return (
+        attempt.pack_id,
+        attempt.case_id,
+        attempt.mode,
+        _dumps(list(attempt.kinds)),
+        _dumps(list(attempt.tags)),
+        _dumps({k: [e, p] for k, (e, p) in attempt.systems.items()}),
+        float(attempt.score),
+        float(attempt.seconds),
+        format_utc(parse_utc(attempt.created_at)),
+    )
+
+
+def stats_rows_of(attempts: Iterable[Attempt]) -> Iterator[StatsRow]:
+    """:func:`stats_row` of each attempt, with each distinct list or systems value
+    written once and times already in the store's form passed through."""
+    texts: dict[Any, str] = {}
+    for a in attempts:
+        keys = (("k", a.kinds), ("t", a.tags), ("s", tuple(a.systems.items())))
+        try:
+            known = [texts.get(key) for key in keys]
+        except TypeError:  # a list where a tuple belongs: not worth remembering
+            yield stats_row(a)
+            continue
+        if None in known:
+            row = stats_row(a)
+            texts.update(zip(keys, row[3:6], strict=True))
+            yield row
+            continue
+        created = a.created_at
+        if not (len(created) == 27 and created[10] == "T" and created[-1] == "Z"):
+            created = format_utc(parse_utc(created))
+        kinds_json, tags_json, systems_json = known
+        assert kinds_json is not None and tags_json is not None and systems_json is not None
+        yield (
+            a.pack_id,
+            a.case_id,
+            a.mode,
+            kinds_json,
+            tags_json,
+            systems_json,
+            float(a.score),
+            float(a.seconds),
+            created,
+        )
 
 
 class _Corrupt(Exception):
@@ -1181,15 +1233,30 @@ class Store:
             )
         return out
 
-    def stats_rows(self) -> list[StatsRow]:
-        """Every attempt's columns that the stats need (no answers), oldest first: one
-        query, plain tuples, no :class:`Attempt` built (see
-        ``codetrainer.core.progress.stats_from_rows``)."""
+    def stats_rows(self, after_id: int = 0, upto_id: int | None = None) -> list[StatsRow]:
+        """The columns that the stats need (no answers) of every attempt with an id above
+        ``after_id`` (and at most ``upto_id``), oldest first: one query, plain tuples, no
+        :class:`Attempt` built (see ``codetrainer.core.progress.StatsTally``)."""
+        where, params = "id > ?", [after_id]
+        if upto_id is not None:
+            where += " AND id <= ?"
+            params.append(upto_id)
         with self._reading() as conn:
             return conn.execute(
                 "SELECT pack_id, case_id, mode, kinds_json, tags_json, systems_json, score, "
-                "seconds, created_at FROM attempts ORDER BY id"
+                f"seconds, created_at FROM attempts WHERE {where} ORDER BY id",
+                params,
             ).fetchall()
+
+    def attempt_span(self) -> tuple[int, int]:
+        """(How many attempts there are, the highest attempt id or 0): one cheap query.
+        Attempts are only ever added, with rising ids, so a reader that has seen every id
+        up to N needs only ``stats_rows(after_id=N)`` next time."""
+        with self._reading() as conn:
+            count, top = conn.execute(
+                "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM attempts"
+            ).fetchone()
+        return int(count), int(top)
 
     def case_summaries(self) -> dict[str, dict[str, CaseSummary]]:
         """:meth:`case_summary` of every pack at once: pack id -> case id -> summary.

@@ -1,7 +1,7 @@
 """Drill accuracy for the stats screen: one bar per deck and one per card kind.
 
-A separate function (not part of :func:`codetrainer.core.progress.compute_stats`) so it
-can move to a worker with the rest of the stats queries. No Textual here.
+A separate function (not part of :class:`codetrainer.core.progress.StatsTally`), called
+from the stats screen's worker with the rest of the stats queries. No Textual here.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ __all__ = [
     "open_review",
     "open_stats",
     "prepare_review_count",
+    "prepare_stats_tally",
     "review_label",
     "reviewer_for",
     "sync_review",
@@ -172,14 +173,15 @@ def open_exam(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
 
 
 def open_stats(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
-    """Open the stats screen once its numbers are computed (in a thread worker, while the
-    home screen stays usable): the screen is then drawn once, with everything on it."""
-    from codetrainer.tui.screens.stats import StatsScreen, compute_stats_for
+    """Open the stats screen once its numbers and rows are made (in a thread worker, while
+    the home screen stays usable): the screen is then composed and drawn once, with
+    everything on it."""
+    from codetrainer.tui.screens.stats import StatsScreen, prepare_stats
 
     home = app.screen
 
     def work() -> None:
-        prepared = compute_stats_for(app)
+        prepared = prepare_stats(app)
 
         def show() -> None:
             if app.screen is home:  # the learner did not go elsewhere meanwhile
@@ -188,6 +190,24 @@ def open_stats(app: CodetrainerApp, entry: PackEntry | None = None) -> None:
         app.call_from_thread(show)
 
     app.run_worker(work, thread=True, exclusive=True, group="stats-open", exit_on_error=False)
+
+
+def prepare_stats_tally(app: CodetrainerApp) -> None:
+    """(The home screen's worker) Start bringing the stats tally up to date in a worker of
+    its own, so that the home screen's labels do not wait for it and "Stats" opens without
+    reading the whole history."""
+    from codetrainer.tui.screens.stats import warm_stats
+
+    def start() -> None:
+        app.run_worker(
+            lambda: warm_stats(app),
+            thread=True,
+            exclusive=True,
+            group="stats-warm",
+            exit_on_error=False,
+        )
+
+    app.call_from_thread(start)
 
 
 def _exam_label(app: CodetrainerApp, entry: PackEntry | None) -> str | None:
@@ -224,5 +244,6 @@ register_home_action(
         run=open_stats,
         key="s",
         help="Accuracy over time, by code system, error kind and tag; streak and goal.",
+        prepare=prepare_stats_tally,
     )
 )

@@ -27,7 +27,7 @@ from codetrainer.core.exam import ExamCaseResult, ExamSummary
 from codetrainer.core.store import SOLVED_SCORE
 from codetrainer.tui.progress_actions import find_case
 from codetrainer.tui.progress_clock import format_duration
-from codetrainer.tui.screens.stats import kind_label
+from codetrainer.tui.screens.stats import SYSTEM_NAMES, append_weak_area, kind_label
 from codetrainer.tui.text import one_line, problem_text
 from codetrainer.tui.widgets.charts import BarChart, BarRow
 
@@ -45,8 +45,6 @@ __all__ = [
     "summary_text",
     "weakest_text",
 ]
-
-_SYSTEM_NAMES = {"units": "Units", "pointers": "Pointers", "query": "Provider query"}
 
 
 def score_mark(result: ExamCaseResult) -> tuple[str, str]:
@@ -122,18 +120,7 @@ def weakest_text(summary: ExamSummary) -> Text:
         text.append("\nNothing stands out: well done.")
     for area in summary.weakest:
         text.append("\n• ")
-        if area.category == "kind":
-            text.append("mistake ", style="dim")
-            text.append(kind_label(area.name), style="bold")
-            text.append(f": {area.count}×")
-        else:
-            what = "code system" if area.category == "system" else "tag"
-            name = (
-                _SYSTEM_NAMES.get(area.name, area.name) if area.category == "system" else area.name
-            )
-            text.append(f"{what} ", style="dim")
-            text.append(one_line(name), style="bold")
-            text.append(f": {area.score or 0:.0f}%")
+        append_weak_area(text, area)
     return text
 
 
@@ -178,7 +165,7 @@ class ExamSummaryScreen(Screen[None]):
                 yield BarChart(
                     [
                         BarRow(
-                            _SYSTEM_NAMES.get(g.key, g.key),
+                            SYSTEM_NAMES.get(g.key, g.key),
                             g.accuracy,
                             f"{g.accuracy:.0f}%",
                             f"{g.earned:.4g}/{g.possible:.4g} pts",

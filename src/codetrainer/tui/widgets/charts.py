@@ -135,10 +135,17 @@ class BarChart(Widget):
 class ScoreChart(PlotextPlot):
     """Mean score per day (days without practice are left out of the line)."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        days: Sequence[DayStat] = (),
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
-        self.days: tuple[DayStat, ...] = ()
+        self.days: tuple[DayStat, ...] = tuple(days)
         """The days on show, oldest first."""
+        self._rendered: tuple[tuple[object, ...], Text] | None = None
 
     def show(self, days: Sequence[DayStat]) -> None:
         """Plot these days."""
@@ -149,10 +156,16 @@ class ScoreChart(PlotextPlot):
         self.refresh()
 
     def render(self) -> Text:
+        # Textual asks again after each layout pass; plotext redraws from scratch, so the
+        # last drawing is kept for as long as what it depends on stays the same.
+        key = (self.days, self.size, self.app.theme, self.theme)
+        if self._rendered is not None and self._rendered[0] == key:
+            return self._rendered[1].copy()
         self._draw()
         rendered = super().render()
         assert isinstance(rendered, Text)
-        return rendered
+        self._rendered = (key, rendered)
+        return rendered.copy()
 
     def _draw(self) -> None:
         plt = self.plt
