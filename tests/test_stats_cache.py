@@ -311,3 +311,79 @@ def test_no_attempt_is_added_while_another_thread_sums_up(
         cache.stats(s, today=TODAY, goal_minutes=40)  # waits for the reader's sum
         reader.join()
     assert events == ["add", "sum starts", "sum ends", "add", "sum starts", "sum ends"]
+
+
+# -- kept between sessions (keep_in) ---------------------------------------------------
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch, store: Store) -> list[tuple[int, int | None]]:
+    """Record each stats_rows(after_id, upto_id) the cache asks of ``store``."""
+    calls: list[tuple[int, int | None]] = []
+    original = store.stats_rows
+
+    def counting(after_id: int = 0, upto_id: int | None = None) -> list[Any]:
+        calls.append((after_id, upto_id))
+        return original(after_id=after_id, upto_id=upto_id)
+
+    monkeypatch.setattr(store, "stats_rows", counting)
+    return calls
+
+
+def test_a_new_session_reads_only_the_attempts_since_the_kept_tally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(progress, "KEEP_AFTER", 10)
+    tz = ZoneInfo("America/New_York")
+    with _store() as s:
+        s.record_attempts(random_attempts(40, seed=11))
+        first = StatsCache(keep_in=tmp_path)
+        assert first.stats(s, today=TODAY, tz=tz, goal_minutes=20) == _fresh(s, tz)
+        assert list(tmp_path.glob("tally-*.bin"))  # written for the next session
+        s.record_attempts(random_attempts(5, seed=12))
+        calls = _reads(monkeypatch, s)
+        second = StatsCache(keep_in=tmp_path)  # a new session: nothing in memory
+        got = second.stats(s, today=TODAY, tz=tz, goal_minutes=20)
+        monkeypatch.undo()
+        assert got == _fresh(s, tz)
+        # one row to check the kept tally still fits, then only the 5 new attempts
+        assert calls == [(39, 40), (40, 45)]
+
+
+def test_a_kept_tally_of_another_store_at_the_same_path_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(progress, "KEEP_AFTER", 10)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.sqlite3"
+        with Store(path) as s:
+            s.record_attempts(random_attempts(30, seed=1))
+            StatsCache(keep_in=tmp_path).stats(s, today=TODAY, goal_minutes=20)
+        path.unlink()
+        with Store(path) as s:  # a new file: as many attempts, and more, but others
+            s.record_attempts(random_attempts(35, seed=2))
+            got = StatsCache(keep_in=tmp_path).stats(s, today=TODAY, goal_minutes=20)
+            assert got == _fresh(s, None)
+
+
+def test_a_damaged_or_foreign_kept_tally_means_counting_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(progress, "KEEP_AFTER", 10)
+    with _store() as s:
+        s.record_attempts(random_attempts(30, seed=5))
+        StatsCache(keep_in=tmp_path).stats(s, today=TODAY, goal_minutes=20)
+        [kept] = tmp_path.glob("tally-*.bin")
+        data = kept.read_bytes()
+        for damaged in (data[:-7], data[:40] + b"x" + data[41:], b"", b"not a tally"):
+            kept.write_bytes(damaged)
+            calls = _reads(monkeypatch, s)
+            got = StatsCache(keep_in=tmp_path).stats(s, today=TODAY, goal_minutes=20)
+            monkeypatch.undo()
+            monkeypatch.setattr(progress, "KEEP_AFTER", 10)
+            assert got == _fresh(s, None)
+            assert (0, 30) in calls  # every attempt read again
+        # another time zone than the kept one: counted afresh in that zone
+        StatsCache(keep_in=tmp_path).stats(s, today=TODAY, goal_minutes=20)
+        tz = ZoneInfo("Asia/Kathmandu")
+        got = StatsCache(keep_in=tmp_path).stats(s, today=TODAY, tz=tz, goal_minutes=20)
+        assert got == _fresh(s, tz)

@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
 from codetrainer.core.store import (
@@ -747,6 +748,34 @@ def _read(store: Store, tally: StatsTally, after: int, top: int) -> None:
             gc.enable()
 
 
+KEEP_AFTER = 1_000
+"""A kept tally is written to disk again once it has counted this many attempts more."""
+
+_KEPT_MAGIC = b"codetrainer-stats-tally 1\n"
+
+
+def _kept_code() -> str:
+    """Which code made a kept tally (a newer codetrainer never reads an older one)."""
+    import hashlib
+
+    from codetrainer import __version__
+
+    parts = [__version__]
+    for module in (__file__, Path(__file__).with_name("store.py")):
+        try:
+            st = Path(module).stat()
+            parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append("-")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+def _store_identity(store: Store) -> str:
+    """Which store (and, in a class database, which student's rows) a tally counts."""
+    student = getattr(store, "student", None) or ""
+    return f"{type(store).__name__}\0{store.path}\0{student}"
+
+
 class StatsCache:
     """One store's :class:`StatsTally`, kept from one call of :meth:`stats` to the next.
 
@@ -755,13 +784,101 @@ class StatsCache:
     asked about another store or time zone, or when the store holds fewer attempts than
     were counted (a damaged file moved aside). Thread-safe: a call waits for one already
     reading, then reads only what came in meanwhile.
+
+    With ``keep_in`` (a folder), the tally is also kept on disk between sessions, so the
+    first stats of a new session read only the attempts recorded since the last one, not
+    the whole history. The file is checksummed and names the code that wrote it, the
+    store it counts, the highest attempt id counted and that attempt's row; anything that
+    does not match (another store, a rewritten or salvaged file, another time zone, a newer
+    codetrainer) means "count every attempt again". It is a cache: losing it loses nothing.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keep_in: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._store: weakref.ref[Store] | None = None
         self._tally: StatsTally | None = None
         self._top = 0
+        self._keep_in = keep_in
+        self._kept_count = 0  # attempts counted in the copy on disk
+
+    def _kept_path(self, store: Store) -> Path | None:
+        import hashlib
+
+        if self._keep_in is None:
+            return None
+        name = hashlib.sha256(_store_identity(store).encode("utf-8", "surrogateescape"))
+        return self._keep_in / f"tally-{name.hexdigest()[:32]}.bin"
+
+    def _load_kept(
+        self, store: Store, tz: tzinfo | None, top: int
+    ) -> tuple[StatsTally, int] | None:
+        """The tally kept on disk for ``store``, if it still describes the store's first
+        attempts (else None)."""
+        import hashlib
+        import pickle
+
+        path = self._kept_path(store)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+            if not data.startswith(_KEPT_MAGIC):
+                return None
+            digest, payload = (
+                data[len(_KEPT_MAGIC) : len(_KEPT_MAGIC) + 32],
+                data[len(_KEPT_MAGIC) + 32 :],
+            )
+            if hashlib.sha256(payload).digest() != digest:
+                return None
+            kept = pickle.loads(payload)
+            if not (
+                isinstance(kept, dict)
+                and kept.get("code") == _kept_code()
+                and kept.get("store") == _store_identity(store)
+                and isinstance(kept.get("tally"), StatsTally)
+                and isinstance(kept.get("top"), int)
+            ):
+                return None
+            tally: StatsTally = kept["tally"]
+            kept_top: int = kept["top"]
+            if tally.tz != tz or kept_top > top or kept_top <= 0:
+                return None
+            # the attempt counted last must still be there, the same (not a new file that
+            # happens to have as many rows)
+            if store.stats_rows(after_id=kept_top - 1, upto_id=kept_top) != kept.get("last"):
+                return None
+        except Exception:  # unreadable, truncated, from another version: count afresh
+            return None
+        self._kept_count = tally.count
+        return tally, kept_top
+
+    def _save_kept(self, store: Store, tally: StatsTally, top: int) -> None:
+        """Write the tally to disk (atomically; a failure only costs the next session a
+        full count)."""
+        import hashlib
+        import pickle
+
+        path = self._kept_path(store)
+        if path is None or top <= 0:
+            return
+        try:
+            from codetrainer.fileio import write_bytes_atomic
+
+            last = store.stats_rows(after_id=top - 1, upto_id=top)
+            payload = pickle.dumps(
+                {
+                    "code": _kept_code(),
+                    "store": _store_identity(store),
+                    "top": top,
+                    "last": last,
+                    "tally": tally,
+                },
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+            write_bytes_atomic(path, _KEPT_MAGIC + hashlib.sha256(payload).digest() + payload)
+            self._kept_count = tally.count
+        except Exception:
+            return
 
     @property
     def counted(self) -> int | None:
@@ -787,12 +904,19 @@ class StatsCache:
         known = self._store() if self._store is not None else None
         if tally is None or known is not store or tally.tz != tz or top < after:
             tally, after = StatsTally(tz), 0
+            self._kept_count = 0
+            kept = self._load_kept(store, tz, top)
+            if kept is not None:
+                tally, after = kept
         self._tally = None  # until the new rows are in (a failure leaves nothing half-added)
         _read(store, tally, after, top)
         if tally.count != count:  # attempts went missing: count them afresh
             tally = StatsTally(tz)
+            self._kept_count = 0
             _read(store, tally, 0, top)
         self._tally, self._store, self._top = tally, weakref.ref(store), top
+        if tally.count - self._kept_count >= KEEP_AFTER:
+            self._save_kept(store, tally, top)
         return tally
 
     def stats(

@@ -118,7 +118,10 @@ def _cache_for(app: CodetrainerApp) -> StatsCache:
     with _CACHES_LOCK:
         cache = _CACHES.get(app)
         if cache is None:
-            cache = _CACHES[app] = StatsCache()
+            from codetrainer import paths
+
+            # kept on disk too: a new session's first stats read only what came in since
+            cache = _CACHES[app] = StatsCache(keep_in=paths.cache_dir() / "stats")
         return cache
 
 
