@@ -268,6 +268,14 @@ def accuracy_by_system(attempts: Iterable[Attempt]) -> tuple[GroupStat, ...]:
             earned[key] += got
             possible[key] += out_of
             count[key] += 1
+    return _system_groups(count, earned, possible)
+
+
+def _system_groups(
+    count: Mapping[str, int], earned: Mapping[str, float], possible: Mapping[str, float]
+) -> tuple[GroupStat, ...]:
+    """Per code system (in :data:`SYSTEM_ORDER`): attempts, and points earned out of points
+    possible as the accuracy, floored at 0 (extra codes cost points)."""
     return tuple(
         GroupStat(
             key=key,
@@ -667,17 +675,7 @@ class StatsTally:
                 for k, (n, sum_) in sorted(table.items())
             )
 
-        by_system = tuple(
-            GroupStat(
-                key=k,
-                attempts=system_count[k],
-                accuracy=max(0.0, 100.0 * earned[k] / possible[k]),
-                earned=earned[k],
-                possible=possible[k],
-            )
-            for k in sorted(system_count, key=_system_rank)
-            if possible[k] > 0
-        )
+        by_system = _system_groups(system_count, earned, possible)
         by_kind = tuple(
             KindStat(
                 kind=k,
