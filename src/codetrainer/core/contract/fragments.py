@@ -85,7 +85,8 @@ ANY_CODE: dict[str, Any] = {
 POINTER: dict[str, Any] = {
     "anyOf": [
         {"type": "integer", "minimum": 1, "maximum": 12},
-        {"type": "string", "pattern": r"^\s*(0*([1-9]|1[0-2])|[A-La-l])\s*$"},
+        # "+1" too: validate reads it as 1 (as YAML reads a bare +1)
+        {"type": "string", "pattern": r"^\s*(\+?0*([1-9]|1[0-2])|[A-La-l])\s*$"},
     ],
     "description": "A diagnosis pointer: 1-12, or the claim letters A-L.",
 }
