@@ -59,3 +59,28 @@ async def test_hostile_packs_are_listed_with_escaped_errors(tmp_path: Path) -> N
         assert f"{hostile}:3:10: error: U+001B (escape)" in shown
         assert "\\x1b]52;c;aGVsbG8=\\x07" in shown  # escaped, visible to the author
         assert "\x1b" not in shown and "\x1b" not in screen_text(app)
+
+
+async def test_a_lookup_answer_arriving_while_its_panel_is_taken_down_is_dropped() -> None:
+    """A search worker's answer can land after the panel's parts were removed (its screen
+    is closing) but before the panel itself is: it must be dropped, not fail the worker
+    (a CI run saw NoMatches('#lookup-results') when a case screen was left mid-search)."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import OptionList
+
+    from codetrainer.tui.services import Services
+    from codetrainer.tui.widgets.lookup_panel import LookupPanel
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LookupPanel(Services(use_store=False), id="lookup")
+
+    app = Host()
+    async with app.run_test() as pilot:
+        panel = app.query_one(LookupPanel)
+        await panel.query_one(OptionList).remove()
+        await pilot.pause()
+        assert panel.is_mounted
+        panel._show_hits(panel.query_input.value, [])  # the worker's call_from_thread
+        panel._set_status("Lookup failed: gone")
+        panel._show_detail()

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -237,9 +238,22 @@ class LookupPanel(Vertical):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_hits, query, hits)
 
+    def _live(self) -> bool:
+        """Mounted with its three parts. A search's answer can arrive while the panel's
+        screen is being taken down (its parts removed first, the panel still mounted)."""
+        if not self.is_mounted:
+            return False
+        try:
+            self.query_one("#lookup-query")
+            self.query_one("#lookup-results")
+            self.query_one("#lookup-status")
+        except NoMatches:
+            return False
+        return True
+
     def _show_hits(self, query: str, hits: list[SearchHit]) -> None:
-        if not self.is_mounted or query != one_line(self.query_input.value):
-            return  # a stale answer to an older query
+        if not self._live() or query != one_line(self.query_input.value):
+            return  # a stale answer to an older query, or the panel is going away
         self.hits = list(hits)
         self._shown_query = query
         results = self.results
@@ -282,14 +296,16 @@ class LookupPanel(Vertical):
         return Text(message, style="dim", end="")
 
     def _set_status(self, message: str) -> None:
-        if self.is_mounted:
+        if self._live():
             self.query_one("#lookup-status", Static).update(self._status_text(message))
 
     # -- events -----------------------------------------------------------------------
 
     def _show_detail(self) -> None:
+        if not self._live():
+            return
         hit = self.highlighted_hit()
-        if hit is not None and self.is_mounted:
+        if hit is not None:
             self.query_one("#lookup-status", Static).update(hit_detail(hit))
 
     @on(OptionList.OptionHighlighted, "#lookup-results")
