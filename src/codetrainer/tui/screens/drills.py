@@ -9,6 +9,7 @@ drawn as :class:`rich.text.Text`, never markup.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,6 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -116,6 +118,14 @@ class DrillsScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, library)
 
     def _loaded(self, library: DrillLibrary) -> None:
+        """Called from a worker: dropped when the screen is being closed (its parts
+        may be gone before it is)."""
+        if not self.is_attached:
+            return
+        with contextlib.suppress(NoMatches):
+            self._loaded_now(library)
+
+    def _loaded_now(self, library: DrillLibrary) -> None:
         self.library = library
         sync_slips(self.app)
         self.refresh_decks()

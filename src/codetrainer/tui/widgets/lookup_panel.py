@@ -180,6 +180,8 @@ class LookupPanel(Vertical):
 
     def refresh_results(self) -> None:
         """Search again (the index finished loading, or the systems changed)."""
+        if not self._live():
+            return
         self._shown_query = None
         self.search(self.query_input.value)
 
