@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import stat
 import tempfile
@@ -17,11 +18,27 @@ from pathlib import Path
 
 __all__ = [
     "InputError",
+    "checksummed",
+    "checksummed_payload",
     "find_yaml_files",
     "read_bounded",
     "write_bytes_atomic",
     "write_text_atomic",
 ]
+
+
+def checksummed(payload: bytes) -> bytes:
+    """``payload`` behind its SHA-256 (the framing of our cache files)."""
+    return hashlib.sha256(payload).digest() + payload
+
+
+def checksummed_payload(blob: bytes) -> bytes | None:
+    """The payload of :func:`checksummed` bytes, or None when they were cut short or
+    altered (a cache file that says so is simply rebuilt)."""
+    digest, payload = blob[:32], blob[32:]
+    if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
+        return None
+    return payload
 
 
 def write_bytes_atomic(path: str | Path, data: bytes, *, make_parents: bool = True) -> None:

@@ -17,6 +17,8 @@ store is only read through its methods (no SQL here).
 from __future__ import annotations
 
 import gc
+import hashlib
+import pickle
 import statistics
 import threading
 import weakref
@@ -749,13 +751,9 @@ def _read(store: Store, tally: StatsTally, after: int, top: int) -> None:
 KEEP_AFTER = 1_000
 """A kept tally is written to disk again once it has counted this many attempts more."""
 
-_KEPT_MAGIC = b"codetrainer-stats-tally 1\n"
-
 
 def _kept_code() -> str:
     """Which code made a kept tally (a newer codetrainer never reads an older one)."""
-    import hashlib
-
     from codetrainer import __version__
 
     parts = [__version__]
@@ -800,8 +798,6 @@ class StatsCache:
         self._kept_count = 0  # attempts counted in the copy on disk
 
     def _kept_path(self, store: Store) -> Path | None:
-        import hashlib
-
         if self._keep_in is None:
             return None
         name = hashlib.sha256(_store_identity(store).encode("utf-8", "surrogateescape"))
@@ -812,23 +808,14 @@ class StatsCache:
     ) -> tuple[StatsTally, int] | None:
         """The tally kept on disk for ``store``, if it still describes the store's first
         attempts (else None)."""
-        import hashlib
-        import pickle
+        from codetrainer.fileio import checksummed_payload
 
         path = self._kept_path(store)
         if path is None:
             return None
         try:
-            data = path.read_bytes()
-            if not data.startswith(_KEPT_MAGIC):
-                return None
-            digest, payload = (
-                data[len(_KEPT_MAGIC) : len(_KEPT_MAGIC) + 32],
-                data[len(_KEPT_MAGIC) + 32 :],
-            )
-            if hashlib.sha256(payload).digest() != digest:
-                return None
-            kept = pickle.loads(payload)
+            payload = checksummed_payload(path.read_bytes())
+            kept = pickle.loads(payload) if payload is not None else None
             if not (
                 isinstance(kept, dict)
                 and kept.get("code") == _kept_code()
@@ -853,27 +840,20 @@ class StatsCache:
     def _save_kept(self, store: Store, tally: StatsTally, top: int) -> None:
         """Write the tally to disk (atomically; a failure only costs the next session a
         full count)."""
-        import hashlib
-        import pickle
-
         path = self._kept_path(store)
         if path is None or top <= 0:
             return
         try:
-            from codetrainer.fileio import write_bytes_atomic
+            from codetrainer.fileio import checksummed, write_bytes_atomic
 
-            last = store.stats_rows(after_id=top - 1, upto_id=top)
-            payload = pickle.dumps(
-                {
-                    "code": _kept_code(),
-                    "store": _store_identity(store),
-                    "top": top,
-                    "last": last,
-                    "tally": tally,
-                },
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-            write_bytes_atomic(path, _KEPT_MAGIC + hashlib.sha256(payload).digest() + payload)
+            kept = {
+                "code": _kept_code(),
+                "store": _store_identity(store),
+                "top": top,
+                "last": store.stats_rows(after_id=top - 1, upto_id=top),
+                "tally": tally,
+            }
+            write_bytes_atomic(path, checksummed(pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)))
             self._kept_count = tally.count
         except Exception:
             return

@@ -12,8 +12,9 @@ packs (the sizes and modification times of the loader modules): an edited pack, 
 upgraded codetrainer, never gets a stale record. Anything odd about a record (missing,
 truncated, another key, a checksum that does not match) means "load the file again".
 
-May import: the standard library, :mod:`codetrainer.paths`, :mod:`codetrainer.core.
-diagnostics`; :mod:`codetrainer.core.packs` and :mod:`codetrainer.core.models` only inside
+May import: the standard library, :mod:`codetrainer.paths`, :mod:`codetrainer.fileio`
+(the checksum framing of its files), :mod:`codetrainer.core.diagnostics`;
+:mod:`codetrainer.core.packs` and :mod:`codetrainer.core.models` only inside
 functions (on a cache miss or for the full pack).
 """
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codetrainer.core.diagnostics import Diagnostic
+from codetrainer.fileio import checksummed, checksummed_payload
 
 if TYPE_CHECKING:
     from codetrainer.core.models import Pack
@@ -36,7 +37,6 @@ _LOADER_MODULES = (
     "core/packcache/cache.py",
 )
 _PACKAGE = Path(__file__).resolve().parent.parent.parent
-_CHECKSUM = hashlib.sha256
 
 
 # NamedTuples and a plain class, not dataclasses: this module is imported before the
@@ -212,10 +212,10 @@ def _brief_from_json(data: Any) -> PackBrief:
 
 def _read_record(record: Path, key: str, path: Path, display_path: str) -> CachedFile | None:
     try:
-        blob = record.read_bytes()
-        if _CHECKSUM(blob[32:]).digest() != blob[:32]:
+        payload = checksummed_payload(record.read_bytes())
+        if payload is None:
             return None
-        data = json.loads(blob[32:])
+        data = json.loads(payload)
         if data.get("key") != key:
             return None
         brief = _brief_from_json(data["brief"]) if data.get("brief") is not None else None
@@ -237,11 +237,10 @@ def _read_pickle(cached: CachedFile) -> Pack | None:
     if cached.key is None:
         return None
     try:
-        blob = _pickle_path(cached.key).read_bytes()
+        payload = checksummed_payload(_pickle_path(cached.key).read_bytes())
     except OSError:
         return None
-    digest, payload = blob[:32], blob[32:]
-    if _CHECKSUM(payload).digest() != digest:
+    if payload is None:
         return None
     import pickle
 
@@ -280,7 +279,7 @@ def _load(cached: CachedFile) -> list[Pack | None]:
     if cached.key is not None:
         if pack is not None:
             payload = pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
-            _write_atomic(_pickle_path(cached.key), _CHECKSUM(payload).digest() + payload)
+            _write_atomic(_pickle_path(cached.key), checksummed(payload))
         record = {
             "key": cached.key,
             "kind": kind,
@@ -292,13 +291,12 @@ def _load(cached: CachedFile) -> list[Pack | None]:
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         target = _record_path(cached.display_path, cached.path)
         try:  # the pickle of the file's previous content is of no use any more
-            old = json.loads(target.read_bytes()[32:]).get("key")
+            old = json.loads(checksummed_payload(target.read_bytes()) or b"{}").get("key")
             if isinstance(old, str) and old != cached.key and "/" not in old:
                 _pickle_path(old).unlink(missing_ok=True)
         except (OSError, ValueError, AttributeError):
             pass
-        payload = text.encode()
-        _write_atomic(target, _CHECKSUM(payload).digest() + payload)
+        _write_atomic(target, checksummed(text.encode()))
     return [pack]
 
 
