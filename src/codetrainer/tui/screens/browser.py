@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -11,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Tree
 from textual.widgets.tree import TreeNode
@@ -19,6 +17,7 @@ from textual.widgets.tree import TreeNode
 from codetrainer.core.codes import System, try_normalize
 from codetrainer.tui.text import one_line
 from codetrainer.tui.widgets.code_detail import CodeDetail
+from codetrainer.tui.workers import call_back
 
 if TYPE_CHECKING:
     from codetrainer.core.reference import IcdEntry, Reference
@@ -84,30 +83,14 @@ class BrowserScreen(Screen[None]):
             reference = self.app.services.reference()
             self.app.services.catalog()
         except Exception as exc:  # services never raise, but be safe
-            self.app.call_from_thread(self._failed, str(exc))
+            call_back(self, self._failed, str(exc))
             return
-        self.app.call_from_thread(self._ready, reference)
+        call_back(self, self._ready, reference)
 
     def _failed(self, why: str) -> None:
-        """Called from a worker: dropped when the screen is being closed (its parts
-        may be gone before it is)."""
-        if not self.is_attached:
-            return
-        with contextlib.suppress(NoMatches):
-            self._failed_now(why)
-
-    def _failed_now(self, why: str) -> None:
         self.query_one(CodeDetail).show_message(f"The code browser is unavailable: {why}")
 
     def _ready(self, reference: Reference | None) -> None:
-        """Called from a worker: dropped when the screen is being closed (its parts
-        may be gone before it is)."""
-        if not self.is_attached:
-            return
-        with contextlib.suppress(NoMatches):
-            self._ready_now(reference)
-
-    def _ready_now(self, reference: Reference | None) -> None:
         if reference is None:
             why = self.app.services.problems.get("reference", "unknown problem")
             self._failed(why)

@@ -9,7 +9,6 @@ drawn as :class:`rich.text.Text`, never markup.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -26,6 +24,7 @@ from textual.widgets.option_list import Option
 from codetrainer.tui.drill_actions import drill_library, drills_for, sync_slips, today
 from codetrainer.tui.progress_clock import CLOCK
 from codetrainer.tui.text import one_line
+from codetrainer.tui.workers import call_back
 
 if TYPE_CHECKING:
     from codetrainer.core.drills.cards import DrillCard
@@ -115,17 +114,9 @@ class DrillsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="drill-decks", exit_on_error=False)
     def _load(self) -> None:
         library = drill_library(self.app)
-        self.app.call_from_thread(self._loaded, library)
+        call_back(self, self._loaded, library)
 
     def _loaded(self, library: DrillLibrary) -> None:
-        """Called from a worker: dropped when the screen is being closed (its parts
-        may be gone before it is)."""
-        if not self.is_attached:
-            return
-        with contextlib.suppress(NoMatches):
-            self._loaded_now(library)
-
-    def _loaded_now(self, library: DrillLibrary) -> None:
         self.library = library
         sync_slips(self.app)
         self.refresh_decks()

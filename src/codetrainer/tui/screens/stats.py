@@ -38,6 +38,7 @@ from codetrainer.core.progress import (
 from codetrainer.tui.progress_clock import CLOCK, format_duration
 from codetrainer.tui.text import one_line
 from codetrainer.tui.widgets.charts import BarChart, BarRow, ScoreChart, day_label
+from codetrainer.tui.workers import call_back
 
 if TYPE_CHECKING:
     from codetrainer.tui.app import CodetrainerApp
@@ -489,12 +490,10 @@ class StatsScreen(Screen[None]):
     def _load(self) -> None:
         view = prepare_stats(self.app, self.goal_minutes)
         if self.is_attached:
-            self.app.call_from_thread(self._show, view)
+            call_back(self, self._show, view)
 
     def _show(self, view: StatsView) -> None:
         """Put a freshly prepared view on the widgets already there."""
-        if not self.is_attached:
-            return
         self.stats = view.stats
         self.goal_minutes = view.goal_minutes
         self.set_class(view.empty, "-empty")
