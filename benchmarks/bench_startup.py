@@ -202,8 +202,7 @@ def compile_package_bytecode() -> None:
 
     spec = importlib.util.find_spec("codetrainer")
     for folder in (spec.submodule_search_locations or []) if spec else []:
-        with contextlib.redirect_stdout(None):
-            compileall.compile_dir(folder, quiet=2)
+        compileall.compile_dir(folder, quiet=2)
 
 
 def main() -> int:

@@ -394,15 +394,13 @@ def bundled_packs() -> list[Pack]:
     time just to resolve a course's ids.
     """
     from codetrainer.core.packcache import load_cached
-    from codetrainer.core.packcache.cache import code_key
     from codetrainer.core.packs import find_yaml_files, load_pack
     from codetrainer.paths import bundled_content_dir
 
     out: list[Pack] = []
-    code = code_key()
     for path in find_yaml_files([bundled_content_dir() / "packs"]):
         try:
-            pack = load_cached(path, code=code).full_pack()
+            pack = load_cached(path).full_pack()
         except Exception:  # an unusable cache must not change the answer: load the file
             pack = load_pack(path).value
         if pack is not None:
